@@ -1,0 +1,52 @@
+"""Offline data sets for the chapters, verified by checksum.
+
+Shared pieces live here; each data set has its own module (``mnist``, ``text``, ...).
+A file that is missing, truncated or corrupt raises :class:`DataFileError`, whose message
+names the file and the command that restores it. Nothing is ever loaded partially.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+#: The repository's data folder (committed, small, licensed files).
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+class DataFileError(RuntimeError):
+    """A data file is missing, truncated or fails its checksum."""
+
+
+def cache_dir() -> Path:
+    """Where fetched data sets live: ``$BIGMODEL_LAB_DATA`` if set, else ``~/.cache/bigmodel_lab``."""
+    env = os.environ.get("BIGMODEL_LAB_DATA")
+    path = Path(env).expanduser() if env else Path.home() / ".cache" / "bigmodel_lab"
+    return path
+
+
+def sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify(path: Path, expected_sha256: str, *, restore: str) -> Path:
+    """Return ``path`` if it exists and matches ``expected_sha256``; else raise DataFileError.
+
+    ``restore`` is the command or instruction that brings the file back; it ends the message.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: the file is missing. To restore it: {restore}")
+    actual = sha256(path)
+    if actual != expected_sha256:
+        raise DataFileError(
+            f"{path}: checksum mismatch (expected sha256 {expected_sha256}, got {actual}); the "
+            f"file is corrupt or truncated ({path.stat().st_size} bytes). To restore it: {restore}"
+        )
+    return path

@@ -1,0 +1,170 @@
+"""Structured errata: every error found in a source chapter, with the value our code computes.
+
+One record per finding. The printed value is quoted from the chapter (that is the point of an
+erratum); the computed value is never typed in: each record is produced by a function that
+computes it with the package, registered with :func:`erratum`. The book's errata appendix and
+the chapters' side-by-side tables are rendered from these records at build time, and nbval
+compares them, so a changed computation fails the suite.
+
+Records are grouped in one module per book chapter that demonstrates them (``ch01``, ``ch02``,
+...); :func:`all_records` imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import pandas as pd
+
+#: The five source chapters, by file stem, with their translated titles (cite by title + section).
+SOURCES = {
+    "000": "Evaluating the business value of large models",
+    "001": "Large models: from data to business value",
+    "002": "New business models in the age of large models",
+    "003": "Entrepreneurs chase the commercialisation of large models",
+    "004": "Business-model innovation of large-model companies",
+}
+
+
+class Kind(str, Enum):
+    ARITHMETIC = "arithmetic"
+    WRONG_FORMULA = "wrong formula"
+    INCONSISTENT_SETUP = "inconsistent set-up"
+    CODE_DOES_NOT_RUN = "code does not run"
+    IMPOSSIBLE_CLAIM = "impossible claim"
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """One error in a source chapter.
+
+    source: file stem of the chapter ("000" ... "004"); section: e.g. "§4.3";
+    quantity: what is wrong; printed: what the chapter printed (quoted or translated);
+    computed: what our code computes, as text; kind: a :class:`Kind`;
+    where: the book page that demonstrates it (a document path such as
+    "notebooks/01_forward_backward", optionally with "#label").
+    """
+
+    source: str
+    section: str
+    quantity: str
+    printed: str
+    computed: str
+    kind: Kind
+    where: str
+
+    @property
+    def title(self) -> str:
+        return SOURCES[self.source]
+
+
+_REGISTRY: list[tuple[dict, Callable[[], object]]] = []
+
+
+def erratum(*, source: str, section: str, quantity: str, printed: str, kind: Kind, where: str):
+    """Register a function that computes the correct value for one erratum.
+
+    The function takes no arguments and returns the computed value; a float is shown with
+    6 significant digits, anything else with ``str``.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source: expected one of {sorted(SOURCES)}, got {source!r}.")
+    if not isinstance(kind, Kind):
+        raise ValueError(f"kind: expected a bigmodel_lab.errata.Kind, got {kind!r}.")
+    meta = dict(source=source, section=section, quantity=quantity, printed=printed, kind=kind,
+                where=where)
+
+    def register(fn: Callable[[], object]):
+        _REGISTRY.append((meta, fn))
+        return fn
+
+    return register
+
+
+def format_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _load_all() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("ch"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+def all_records(source: str | None = None) -> list[Erratum]:
+    """Compute and return every registered erratum (optionally for one source chapter).
+
+    Sorted by source, then by section number, then by registration order.
+    """
+    _load_all()
+    out = []
+    for order, (meta, fn) in enumerate(_REGISTRY):
+        if source is not None and meta["source"] != source:
+            continue
+        out.append((order, Erratum(computed=format_value(fn()), **meta)))
+    out.sort(key=lambda pair: (pair[1].source, _section_key(pair[1].section), pair[0]))
+    return [rec for _, rec in out]
+
+
+def _section_key(section: str):
+    parts = []
+    for piece in section.lstrip("§").split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def to_frame(records: list[Erratum]) -> pd.DataFrame:
+    """The records as a table: section, quantity, printed, computed, kind."""
+    return pd.DataFrame(
+        [
+            {
+                "section": r.section,
+                "quantity": r.quantity,
+                "chapter printed": r.printed,
+                "code computes": r.computed,
+                "kind": r.kind.value,
+            }
+            for r in records
+        ]
+    )
+
+
+def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool = False) -> str:
+    """A Markdown table of the records.
+
+    With ``links``, a last column links to the book page that demonstrates each record. The
+    link is relative (``01_forward_backward.html#label``) because every chapter and the errata
+    appendix are built side by side from ``notebooks/``.
+    """
+    head = (["source"] if with_source else []) + [
+        "section", "quantity", "chapter printed", "code computes", "kind"]
+    if links:
+        head.append("shown in")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def cell(text: str) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    for r in records:
+        row = ([f"*{r.title}*"] if with_source else []) + [
+            r.section, r.quantity, r.printed, r.computed, r.kind.value]
+        if links:
+            page, _, anchor = r.where.partition("#")
+            name = page.rsplit("/", 1)[-1]
+            row.append(f"[{name}]({name}.html" + (f"#{anchor}" if anchor else "") + ")")
+        lines.append("| " + " | ".join(cell(x) for x in row) + " |")
+    return "\n".join(lines)
+
+
+def show(records: list[Erratum], **kwargs):
+    """Display the records as a rendered Markdown table in a notebook (see :func:`to_markdown`)."""
+    from IPython.display import Markdown
+
+    return Markdown(to_markdown(records, **kwargs))

@@ -1,0 +1,34 @@
+"""Softmax (归一化指数函数) and log-softmax over the last axis.
+
+    softmax(z)_k = e^(z_k) / Σ_j e^(z_j)
+    log_softmax(z)_k = z_k - log Σ_j e^(z_j)
+
+Both subtract m = max_j z_j first. That changes nothing mathematically (the factor e^(-m)
+cancels) but keeps every exponent ≤ 0, so nothing overflows even for logits like 1e4.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import as_float_array
+
+
+def logsumexp(z):
+    """log Σ_j e^(z_j) over the last axis, stable: m + log Σ_j e^(z_j - m)."""
+    z = as_float_array("z", z, ndim=(1, 2))
+    m = z.max(axis=-1, keepdims=True)
+    return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+
+def softmax(z):
+    """softmax(z)_k = e^(z_k - m) / Σ_j e^(z_j - m), m = max_j z_j."""
+    z = as_float_array("z", z, ndim=(1, 2))
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(z):
+    """log_softmax(z)_k = z_k - logsumexp(z)."""
+    z = as_float_array("z", z, ndim=(1, 2))
+    return z - logsumexp(z)[..., None]
