@@ -10,13 +10,14 @@ STAMP  := $(VENV)/.installed
 RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0 MPLBACKEND=Agg
 NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help install test book lab notebooks lint clean
+.PHONY: help install test book browser lab notebooks lint clean
 
 help:
 	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
 	@echo "make test       run the whole suite: package tests, nbval over every notebook, checks"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md)"
+	@echo "make browser    check the built book in headless Chromium (after make book)"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,14 +27,36 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-test: install
-	$(RUN_ENV) $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 -p no:cacheprovider
+# The test build renders the committed .ipynb outputs, which nbval has just proved current.
+TEST_BOOK := book/_build/tested
 
-book: install
+test: install
+	$(RUN_ENV) $(BIN)/python -m pytest tests notebooks --ignore=tests/book --nbval \
+		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-cell-timeout=900 -p no:cacheprovider
+	$(BIN)/python book/prepare_assets.py
+	$(BIN)/python book/config_for_tests.py $(TEST_BOOK)/_config.yml
+	$(RUN_ENV) $(BIN)/jupyter-book build . --config $(TEST_BOOK)/_config.yml --toc book/_toc.yml \
+		--path-output $(TEST_BOOK) --warningiserror --keep-going --quiet
+	BOOK_HTML=$(TEST_BOOK)/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider
+
+# Jupyter Book's execution cache keys on each notebook's code only; when the package or the
+# data change, outputs may change too, so the cache is dropped.
+PACKAGE_FILES := $(shell find bigmodel_lab -name '*.py' 2>/dev/null) pyproject.toml constraints.txt
+CACHE_STAMP := book/_build/.package-stamp
+
+$(CACHE_STAMP): $(PACKAGE_FILES)
+	rm -rf book/_build/.jupyter_cache book/_build/.doctrees
+	mkdir -p book/_build && touch $@
+
+book: install $(CACHE_STAMP)
+	$(BIN)/python book/prepare_assets.py
 	$(RUN_ENV) $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml \
 		--path-output book --warningiserror --keep-going
 	@echo "Open book/_build/html/index.html"
+
+browser: install
+	BOOK_HTML=book/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider
 
 lab: install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab]"

@@ -139,9 +139,9 @@ def to_frame(records: list[Erratum]) -> pd.DataFrame:
 def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool = False) -> str:
     """A Markdown table of the records.
 
-    With ``links``, a last column links to the book page that demonstrates each record. The
-    link is relative (``01_forward_backward.html#label``) because every chapter and the errata
-    appendix are built side by side from ``notebooks/``.
+    With ``links``, a last column links to the book page that demonstrates each record, as a
+    MyST cross-reference (``{ref}`` to the section's label, or ``{doc}`` to the page), which
+    the book resolves and checks; the book renders cell Markdown as MyST for this reason.
     """
     head = (["source"] if with_source else []) + [
         "section", "quantity", "chapter printed", "code computes", "kind"]
@@ -158,7 +158,8 @@ def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool
         if links:
             page, _, anchor = r.where.partition("#")
             name = page.rsplit("/", 1)[-1]
-            row.append(f"[{name}]({name}.html" + (f"#{anchor}" if anchor else "") + ")")
+            target = anchor if anchor else None
+            row.append(f"{{ref}}`{name} <{target}>`" if target else f"{{doc}}`{name} <{name}>`")
         lines.append("| " + " | ".join(cell(x) for x in row) + " |")
     return "\n".join(lines)
 

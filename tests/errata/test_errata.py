@@ -37,7 +37,7 @@ def test_renderers_escape_pipes_and_link_the_demonstration(isolated_registry):
     erratum(source="000", section="§4.1", quantity="a | b", printed="x", kind=Kind.ARITHMETIC,
             where="notebooks/01_forward_backward#sec")(lambda: 1.0)
     md = to_markdown(all_records())
-    assert "a \\| b" in md and "(01_forward_backward.html#sec)" in md
+    assert "a \\| b" in md and "{ref}`01_forward_backward <sec>`" in md
     assert "shown in" not in to_markdown(all_records(), links=False)
     assert list(to_frame(all_records()).columns) == [
         "section", "quantity", "chapter printed", "code computes", "kind"]
