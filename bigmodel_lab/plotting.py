@@ -53,7 +53,14 @@ def plot_confusion_matrix(cm: np.ndarray, labels=None, *, title: str = "", ax=No
     threshold = cm.max() / 2 if cm.size else 0
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if cm[i, j] > threshold else "black")
+            ax.text(
+                j,
+                i,
+                str(cm[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if cm[i, j] > threshold else "black",
+            )
     ax.figure.tight_layout()
     return ax.figure

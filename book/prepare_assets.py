@@ -21,15 +21,19 @@ def main() -> int:
     try:
         import mathjax  # provided by django-static-mathjax
     except ImportError:
-        print("MathJax is missing: install the book's dependencies with `make install`.",
-              file=sys.stderr)
+        print(
+            "MathJax is missing: install the book's dependencies with `make install`.",
+            file=sys.stderr,
+        )
         return 1
     source = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
     entry = source / "tex-chtml.js"
     if not entry.is_file():
-        print(f"{entry} not found: the mathjax package looks incomplete; reinstall it with "
-              "`.venv/bin/python -m pip install --force-reinstall django-static-mathjax`.",
-              file=sys.stderr)
+        print(
+            f"{entry} not found: the mathjax package looks incomplete; reinstall it with "
+            "`.venv/bin/python -m pip install --force-reinstall django-static-mathjax`.",
+            file=sys.stderr,
+        )
         return 1
     stamp = TARGET / ".source"
     if stamp.is_file() and stamp.read_text() == str(source) and (TARGET / "tex-chtml.js").is_file():

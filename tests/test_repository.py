@@ -24,7 +24,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
 
 
 def declared_requirements() -> dict[str, Requirement]:
-    reqs = PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["dev"]
+    reqs = (
+        PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["dev"]
+    )
     return {Requirement(r).name.lower(): Requirement(r) for r in reqs}
 
 
@@ -73,7 +75,8 @@ def test_notebook_pair_is_in_sync_and_executed(md: Path):
     text_nb = jupytext.read(md)
     run_nb = nbformat.read(ipynb, as_version=4)
     assert _sources(text_nb) == _sources(run_nb), (
-        f"{md.name} and {ipynb.name} differ; run `make notebooks` after editing the .md")
+        f"{md.name} and {ipynb.name} differ; run `make notebooks` after editing the .md"
+    )
     for cell in run_nb.cells:
         if cell.cell_type == "code" and cell.source.strip():
             assert cell.execution_count is not None, f"{ipynb.name}: a code cell was not executed"

@@ -18,8 +18,9 @@ def test_fit_learns_a_separable_problem_and_records_history():
     model = torch.nn.Linear(2, 2)
     opt = torch.optim.SGD(model.parameters(), lr=0.5)
     loader = toy_loader()
-    history = fit(model, loader, opt, torch.nn.functional.cross_entropy, epochs=5,
-                  val_loader=loader)
+    history = fit(
+        model, loader, opt, torch.nn.functional.cross_entropy, epochs=5, val_loader=loader
+    )
     assert len(history.train_loss) == len(history.val_acc) == 5
     assert history.train_loss[-1] < history.train_loss[0]
     assert history.val_acc[-1] >= 0.9
@@ -30,11 +31,14 @@ def test_evaluate_counts_binary_logits_and_class_scores_the_same_way():
     logits = torch.tensor([[2.0], [-1.0], [0.5]])
     target = torch.tensor([[1.0], [1.0], [0.0]])
     loader = [(logits, target)]
-    _, acc = evaluate(torch.nn.Identity(), loader, torch.nn.functional.binary_cross_entropy_with_logits)
+    _, acc = evaluate(
+        torch.nn.Identity(), loader, torch.nn.functional.binary_cross_entropy_with_logits
+    )
     assert acc == pytest.approx(1 / 3)
     scores = torch.tensor([[0.1, 0.9], [0.8, 0.2]])
-    _, acc = evaluate(torch.nn.Identity(), [(scores, torch.tensor([1, 1]))],
-                      torch.nn.functional.cross_entropy)
+    _, acc = evaluate(
+        torch.nn.Identity(), [(scores, torch.tensor([1, 1]))], torch.nn.functional.cross_entropy
+    )
     assert acc == 0.5
 
 
@@ -63,9 +67,9 @@ def test_empty_loader_and_bad_epochs_are_refused():
 
 def test_seed_everything_makes_runs_repeatable():
     seed_everything(3)
-    a = (torch.rand(3), np.random.rand(2))
+    a = (torch.rand(3), np.random.rand(2))  # noqa: NPY002 - the legacy global seed is tested
     seed_everything(3)
-    b = (torch.rand(3), np.random.rand(2))
+    b = (torch.rand(3), np.random.rand(2))  # noqa: NPY002
     assert torch.equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 

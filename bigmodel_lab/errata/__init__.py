@@ -75,8 +75,9 @@ def erratum(*, source: str, section: str, quantity: str, printed: str, kind: Kin
         raise ValueError(f"source: expected one of {sorted(SOURCES)}, got {source!r}.")
     if not isinstance(kind, Kind):
         raise ValueError(f"kind: expected a bigmodel_lab.errata.Kind, got {kind!r}.")
-    meta = dict(source=source, section=section, quantity=quantity, printed=printed, kind=kind,
-                where=where)
+    meta = dict(
+        source=source, section=section, quantity=quantity, printed=printed, kind=kind, where=where
+    )
 
     def register(fn: Callable[[], object]):
         _REGISTRY.append((meta, fn))
@@ -144,7 +145,12 @@ def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool
     the book resolves and checks; the book renders cell Markdown as MyST for this reason.
     """
     head = (["source"] if with_source else []) + [
-        "section", "quantity", "chapter printed", "code computes", "kind"]
+        "section",
+        "quantity",
+        "chapter printed",
+        "code computes",
+        "kind",
+    ]
     if links:
         head.append("shown in")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -154,7 +160,12 @@ def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool
 
     for r in records:
         row = ([f"*{r.title}*"] if with_source else []) + [
-            r.section, r.quantity, r.printed, r.computed, r.kind.value]
+            r.section,
+            r.quantity,
+            r.printed,
+            r.computed,
+            r.kind.value,
+        ]
         if links:
             page, _, anchor = r.where.partition("#")
             name = page.rsplit("/", 1)[-1]

@@ -62,7 +62,9 @@ def mse_grad(y_hat, y):
 
 def _binary_targets(y):
     if np.any((y < 0) | (y > 1)):
-        raise ValueError(f"y: binary targets must lie in [0, 1], got values from {y.min()} to {y.max()}.")
+        raise ValueError(
+            f"y: binary targets must lie in [0, 1], got values from {y.min()} to {y.max()}."
+        )
 
 
 def binary_cross_entropy(p, y):
@@ -120,8 +122,10 @@ def categorical_cross_entropy(P, Y):
     P, Y = _rows("P", P), _rows("Y", Y)
     _distribution_targets(Y)
     if np.any(P[Y > 0] <= 0):
-        raise ValueError("P: a probability is 0 where the target is positive; log(0) is infinite. "
-                         "Use softmax_cross_entropy on the logits instead.")
+        raise ValueError(
+            "P: a probability is 0 where the target is positive; log(0) is infinite. "
+            "Use softmax_cross_entropy on the logits instead."
+        )
     safe = np.where(Y > 0, P, 1.0)  # terms with Y_ik = 0 contribute nothing
     return float(-np.sum(Y * np.log(safe)) / P.shape[0])
 
@@ -133,7 +137,9 @@ def categorical_cross_entropy_grad(P, Y):
     P, Y = _rows("P", P), _rows("Y", Y)
     _distribution_targets(Y)
     if np.any(P[Y > 0] <= 0):
-        raise ValueError("P: a probability is 0 where the target is positive; the gradient is infinite.")
+        raise ValueError(
+            "P: a probability is 0 where the target is positive; the gradient is infinite."
+        )
     safe = np.where(Y > 0, P, 1.0)
     return (-(Y / safe) / P.shape[0]).reshape(shape)
 

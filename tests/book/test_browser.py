@@ -69,9 +69,17 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,900",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
         # every host name but the local server's address resolves to nothing: no network
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     ]:
@@ -86,7 +94,7 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids(page: str) -> frozenset[str]:
     html = (BUILD / page).read_text(encoding="utf-8")
     return frozenset(re.findall(r'\bid="([^"]+)"', html))

@@ -76,8 +76,9 @@ def test_one_example_as_a_vector_equals_a_batch_of_one(rng):
 
 def test_bad_set_ups_give_clear_errors():
     with pytest.raises(ValueError, match=r"W\^\(2\).*expected 4 input columns"):
-        DenseNetwork([np.ones((4, 3)), np.ones((2, 5))], [np.zeros(4), np.zeros(2)],
-                     ["relu", "sigmoid"])
+        DenseNetwork(
+            [np.ones((4, 3)), np.ones((2, 5))], [np.zeros(4), np.zeros(2)], ["relu", "sigmoid"]
+        )
     with pytest.raises(ValueError, match=r"b\^\(1\).*expected shape \(4,\)"):
         DenseNetwork([np.ones((4, 3))], [np.zeros(3)], ["relu"])
     with pytest.raises(ValueError, match="softmax is supported only on the output layer"):

@@ -28,16 +28,18 @@ def test_linear_shape_errors_name_the_argument(rng):
         linear(np.ones(3), np.ones(3))
 
 
-rows = arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)),
-              elements=st.floats(-50, 50))
+rows = arrays(
+    np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)), elements=st.floats(-50, 50)
+)
 
 
 @given(z=rows)
 def test_softmax_and_log_softmax_match_torch(z):
     t = torch.tensor(z)
     np.testing.assert_allclose(softmax(z), torch.softmax(t, -1).numpy(), rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(log_softmax(z), torch.log_softmax(t, -1).numpy(), rtol=1e-10,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        log_softmax(z), torch.log_softmax(t, -1).numpy(), rtol=1e-10, atol=1e-12
+    )
     np.testing.assert_allclose(logsumexp(z), torch.logsumexp(t, -1).numpy(), rtol=1e-12)
 
 

@@ -30,22 +30,30 @@ def test_mse_and_its_gradient_match_torch(rng, shape):
 def test_binary_cross_entropy_matches_torch(rng, shape):
     p = rng.uniform(0.01, 0.99, size=shape)
     y = (rng.uniform(size=shape) > 0.5).astype(float)
-    assert_matches(L.binary_cross_entropy, L.binary_cross_entropy_grad, F.binary_cross_entropy, p, y)
+    assert_matches(
+        L.binary_cross_entropy, L.binary_cross_entropy_grad, F.binary_cross_entropy, p, y
+    )
 
 
 @pytest.mark.parametrize("scale", [1.0, 50.0, 1e4])
 def test_bce_with_logits_matches_torch_and_stays_finite(rng, scale):
     z = rng.normal(scale=scale, size=(5, 2))
     y = (rng.uniform(size=(5, 2)) > 0.5).astype(float)
-    assert_matches(L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad,
-                   F.binary_cross_entropy_with_logits, z, y)
+    assert_matches(
+        L.binary_cross_entropy_with_logits,
+        L.binary_cross_entropy_with_logits_grad,
+        F.binary_cross_entropy_with_logits,
+        z,
+        y,
+    )
 
 
 def test_bce_from_logits_equals_bce_of_sigmoid(rng):
     z = rng.normal(size=8)
     y = (rng.uniform(size=8) > 0.5).astype(float)
     assert L.binary_cross_entropy_with_logits(z, y) == pytest.approx(
-        L.binary_cross_entropy(sigmoid(z), y), rel=1e-12)
+        L.binary_cross_entropy(sigmoid(z), y), rel=1e-12
+    )
 
 
 def test_softmax_cross_entropy_matches_torch_and_gradient_is_p_minus_y_over_n(rng):
@@ -53,7 +61,8 @@ def test_softmax_cross_entropy_matches_torch_and_gradient_is_p_minus_y_over_n(rn
     labels = rng.integers(0, 4, size=6)
     Y = L.one_hot(labels, 4)
     ref_value, ref_grad = torch_value_and_grad(
-        lambda t: F.cross_entropy(t, torch.tensor(labels)), Z)
+        lambda t: F.cross_entropy(t, torch.tensor(labels)), Z
+    )
     assert L.softmax_cross_entropy(Z, Y) == pytest.approx(ref_value, rel=1e-12)
     np.testing.assert_allclose(L.softmax_cross_entropy_grad(Z, Y), ref_grad, atol=1e-15)
     np.testing.assert_allclose(L.softmax_cross_entropy_grad(Z, Y), (softmax(Z) - Y) / 6)
@@ -72,8 +81,10 @@ def test_categorical_cross_entropy_chain_rule_through_softmax(rng):
 
 @pytest.mark.parametrize(
     "loss, grad",
-    [(L.mse, L.mse_grad), (L.binary_cross_entropy_with_logits,
-                           L.binary_cross_entropy_with_logits_grad)],
+    [
+        (L.mse, L.mse_grad),
+        (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad),
+    ],
 )
 def test_gradients_match_finite_differences(rng, loss, grad):
     x = rng.normal(size=(3, 2))

