@@ -5,18 +5,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Executed notebooks must print the same text on every run: no progress bars, fixed hashing,
-# and a non-interactive plotting backend.
-RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0 MPLBACKEND=Agg
+# Executed notebooks must print the same text on every run: no progress bars and fixed hashing.
+RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0
 NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help install test book browser lab notebooks lint clean
+.PHONY: help install test book browser lab notebooks lint format clean
 
 help:
 	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
 	@echo "make test       run the whole suite: package tests, nbval over every notebook, checks"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md)"
+	@echo "make format     apply ruff's formatting and safe fixes (package, tests, notebooks)"
 	@echo "make browser    check the built book in headless Chromium (after make book)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -79,6 +79,16 @@ LINTED := $(wildcard bigmodel_lab tests benchmarks book)
 lint: install
 	$(BIN)/ruff check $(LINTED) notebooks
 	$(BIN)/ruff format --check $(LINTED)
+
+# Fix what ruff can fix: format the code, sort imports and drop unused ones, notebooks
+# included (through their .md source, then the .ipynb inputs are updated, outputs kept).
+format: install
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix --quiet $(LINTED) || true
+	for nb in $(NOTEBOOKS); do \
+		$(BIN)/jupytext --quiet --pipe "$(CURDIR)/$(BIN)/ruff check --fix --exit-zero --quiet --extend-ignore B018 {}" \
+			--pipe-fmt py:percent $$nb && $(BIN)/jupytext --quiet --to ipynb --update $$nb || exit 1; \
+	done
 
 clean:
 	rm -rf book/_build .pytest_cache

@@ -1,0 +1,100 @@
+"""The chapter's torch experiments: data splits, baselines, the failing listing, training."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.linear_model import LinearRegression
+
+from bigmodel_lab.optim import EarlyStopping, experiments as E
+
+
+@pytest.fixture(autouse=True)
+def one_thread(monkeypatch):
+    monkeypatch.setenv("BIGMODEL_LAB_PROGRESS", "0")
+    with E.single_thread():
+        yield
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    return E.diabetes_split()
+
+
+def test_diabetes_split_mirrors_the_chapter_and_standardises_on_fitting_rows(diabetes):
+    # 442 rows: 80 % train (353), of which Keras' validation_split=0.2 holds out the last 71
+    assert diabetes.sizes() == {"fit": 282, "validation": 71, "test": 89}
+    np.testing.assert_allclose(diabetes.X_fit.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(diabetes.X_fit.std(axis=0), 1.0, atol=1e-5)
+    assert abs(diabetes.X_test.mean()) > 1e-4  # test rows were not used for the statistics
+    rows = {tuple(np.round(r, 5)) for r in diabetes.X_fit}
+    assert not rows & {tuple(np.round(r, 5)) for r in diabetes.X_test}
+    again = E.diabetes_split()
+    assert np.array_equal(again.X_test, diabetes.X_test)
+    with pytest.raises(ValueError, match="test_fraction"):
+        E.diabetes_split(test_fraction=1.0)
+
+
+def test_baselines_agree_with_scikit_learn(diabetes):
+    base = E.regression_baselines(diabetes)
+    ref = LinearRegression().fit(diabetes.X_fit.astype(float), diabetes.y_fit.astype(float))
+    ref_mse = np.mean((ref.predict(diabetes.X_test.astype(float)) - diabetes.y_test) ** 2)
+    assert base["linear regression"] == pytest.approx(ref_mse, rel=1e-6)
+    assert base["predict the mean"] == pytest.approx(
+        np.mean((diabetes.y_test - diabetes.y_fit.astype(float).mean()) ** 2), rel=1e-9
+    )
+
+
+def test_regression_model_is_the_chapters_and_training_lowers_the_loss(diabetes):
+    model = E.regression_mlp(10)
+    assert [m.out_features for m in model if isinstance(m, torch.nn.Linear)] == [128, 64, 1]
+    assert sum(p.numel() for p in model.parameters()) == (10 * 128 + 128) + (128 * 64 + 64) + 65
+    model, history = E.train_regression(diabetes, epochs=4)
+    assert len(history.val_loss) == 4 and history.train_loss[-1] < history.train_loss[0]
+    assert E.predict_numpy(model, diabetes.X_test).shape == (89,)
+
+
+def test_the_chapter_classifier_listing_fails_where_the_book_says():
+    errors = E.chapter_classifier_errors()
+    assert [kind for _, kind, _ in errors] == [
+        "RuntimeError",
+        "NameError",
+        "ValueError",
+        "RuntimeError",
+    ]
+    assert "ambiguous" in errors[0][2] and "num_epochs" in errors[1][2]
+    assert "target size" in errors[2][2] and "Long" in errors[3][2]
+
+
+def test_corrected_classifier_learns_the_rule():
+    x, y = E.classifier_data(100)
+    np.testing.assert_array_equal(y[:, 0].numpy(), (x.sum(dim=1) > 0).float().numpy())
+    model, losses, acc = E.train_classifier(epochs=300)
+    assert losses.shape == (300,) and losses[-1] < 0.5 * losses[0]
+    assert acc > 0.9  # the rule is linear: a 10-20-1 network on 100 examples should find it
+
+
+def test_early_stopping_restores_the_best_epoch():
+    split = E.moons_split(n_train=60, n_val=200)
+    stopper = EarlyStopping(patience=5)
+    model, history = E.train_moons(split, epochs=200, width=64, stopper=stopper)
+    assert stopper.stopped and len(history.val_loss) < 200
+    assert stopper.best_epoch == int(np.argmin(history.val_loss)) + 1
+    loss = torch.nn.BCEWithLogitsLoss()
+    with torch.no_grad():
+        model.eval()
+        restored = loss(
+            model(torch.from_numpy(split.X_val)), torch.from_numpy(split.y_val)[:, None]
+        ).item()
+    assert restored == pytest.approx(min(history.val_loss), rel=1e-5)
+
+
+def test_update_budget_is_exact_and_bad_batches_are_refused():
+    split = E.moons_split(n_train=30, n_val=50)
+    res = E.train_moons_updates(split, batch_size=7, updates=11, width=16)
+    assert res["updates"] == 11 and np.isfinite(res["val_loss"])
+    rows = E.batch_size_study(split, (5, 30), epochs=2, updates=3, width=16)
+    assert [(r["batch size"], r["updates"]) for r in rows] == [(5, 12), (5, 3), (30, 2), (30, 3)]
+    with pytest.raises(ValueError, match="batch_size"):
+        E.train_moons_updates(split, batch_size=31, updates=1)
+    with pytest.raises(ValueError, match="dropout"):
+        E.moons_mlp(dropout=1.0)
