@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from bigmodel_lab.formulas import DenseNetwork, one_hot
 from bigmodel_lab.gradcheck import numerical_gradient, torch_dense_gradients

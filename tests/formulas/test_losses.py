@@ -3,8 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from bigmodel_lab.formulas import losses as L
-from bigmodel_lab.formulas import sigmoid, softmax
+from bigmodel_lab.formulas import losses as L, sigmoid, softmax
 from bigmodel_lab.gradcheck import numerical_gradient
 
 
