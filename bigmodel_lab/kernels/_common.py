@@ -1,0 +1,187 @@
+"""What every kernel file shares: the execution mode, input checks and block-size choices.
+
+Execution mode. ``bigmodel_lab.kernels`` runs each Triton kernel one of two ways, fixed for the
+whole process when the package is imported:
+
+- compiled (``INTERPRETED is False``): Triton compiles the kernel for the GPU; tensors must be
+  on a CUDA device;
+- interpreted (``INTERPRETED is True``): Triton's interpreter runs every program instance one
+  after the other on the CPU with NumPy. This is what happens on a machine without CUDA, where
+  the package sets ``TRITON_INTERPRET=1`` before Triton decorates any kernel.
+
+The checks below turn the interpreter's silent failure modes (bfloat16 garbage, pointers to the
+wrong device) into errors that say what to do.
+"""
+
+from __future__ import annotations
+
+import torch
+import triton
+
+#: True when kernels run in Triton's interpreter (CPU, NumPy); False when they are compiled.
+INTERPRETED: bool = bool(triton.knobs.runtime.interpret)
+
+#: The device that kernel tensors should live on in this process.
+DEVICE: str = "cpu" if INTERPRETED else "cuda"
+
+SUPPORTED_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
+
+
+def check_tensor(name: str, t, *, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
+    """Check one floating input tensor and return it contiguous.
+
+    Raises TypeError for a non-tensor or a non-floating dtype, and ValueError for an unsupported
+    floating dtype, bfloat16 under the interpreter, the wrong rank, or the wrong device.
+    """
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(
+            f"{name}: expected a torch.Tensor, got {type(t).__name__}. "
+            f"Convert it with torch.as_tensor({name})."
+        )
+    if not t.dtype.is_floating_point:
+        raise TypeError(
+            f"{name}: expected a floating-point tensor, got dtype {t.dtype}. "
+            f"Convert it first, e.g. {name}.float()."
+        )
+    if t.dtype not in SUPPORTED_DTYPES:
+        raise ValueError(
+            f"{name}: dtype {t.dtype} is not supported; the kernels take float32, "
+            f"float16 or bfloat16 (they accumulate in float32). Use {name}.float()."
+        )
+    if INTERPRETED and t.dtype == torch.bfloat16:
+        raise ValueError(
+            f"{name}: bfloat16 is refused under Triton's interpreter, which stores bfloat16 as raw "
+            "16-bit integers and silently computes garbage with them. Use "
+            f"{name}.float() on the CPU, or run on a CUDA GPU where bfloat16 is supported."
+        )
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if t.dim() not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(
+                f"{name}: expected a {want} tensor, got shape {tuple(t.shape)} ({t.dim()}-D)."
+            )
+    check_device(name, t)
+    return t.contiguous()
+
+
+def check_device(name: str, t: torch.Tensor) -> None:
+    """Compiled kernels need CUDA tensors; say so instead of letting Triton fail obscurely."""
+    if not INTERPRETED and t.device.type != "cuda":
+        raise ValueError(
+            f"{name}: is on {t.device}, but this process compiles the kernels for CUDA. Move it "
+            f"with {name}.cuda(), or set TRITON_INTERPRET=1 before importing "
+            "bigmodel_lab.kernels to run every kernel on the CPU through Triton's interpreter."
+        )
+
+
+def check_same_device(**tensors: torch.Tensor) -> None:
+    """All tensors of one call must live on the same device."""
+    items = [(k, v) for k, v in tensors.items() if v is not None]
+    first_name, first = items[0]
+    for name, t in items[1:]:
+        if t.device != first.device:
+            raise ValueError(
+                f"{name} is on {t.device} but {first_name} is on {first.device}; "
+                f"move them to one device, e.g. {name}.to({first_name}.device)."
+            )
+
+
+def check_same_dtype(**tensors: torch.Tensor) -> None:
+    """The kernels read every floating operand with one element type."""
+    items = [(k, v) for k, v in tensors.items() if v is not None]
+    first_name, first = items[0]
+    for name, t in items[1:]:
+        if t.dtype != first.dtype:
+            raise ValueError(
+                f"{name} has dtype {t.dtype} but {first_name} has {first.dtype}; "
+                f"convert one, e.g. {name}.to({first_name}.dtype)."
+            )
+
+
+def check_same_shape(name_a: str, a: torch.Tensor, name_b: str, b: torch.Tensor) -> None:
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got "
+            f"{tuple(a.shape)} and {tuple(b.shape)}."
+        )
+
+
+def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}.")
+    return value
+
+
+def check_nonnegative(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ValueError(f"{name}: expected a number >= 0, got {value!r}.")
+    return float(value)
+
+
+# -- block sizes ------------------------------------------------------------------------------
+# On a GPU a block is the work of one program instance, and thousands run at once: blocks are
+# sized for the hardware (a few thousand elements, 64x64 matmul tiles). Under the interpreter
+# programs run one after the other, each step a NumPy call, so the same kernels use far larger
+# blocks there and launch a handful of programs. A block size changes at most the order in
+# which float32 partial sums are added, never the formula.
+
+#: Upper limits on block sizes, chosen per mode. Tests shrink them (see
+#: tests/kernels/conftest.py) so that small inputs still take every path a large input takes
+#: on a GPU: many programs, ragged last blocks, loops of several steps, split reductions.
+CAPS: dict[str, int] = {
+    "elements": 1 << 16 if INTERPRETED else 1024,  # element-wise kernels
+    "row_tile": 1 << 16 if INTERPRETED else 4096,  # rows x columns of softmax and losses
+    "matmul_mn": 128 if INTERPRETED else 64,  # matmul tile rows and columns
+    "matmul_k": 256 if INTERPRETED else 32,  # matmul step along the shared dimension
+    "reduce": 1 << 16 if INTERPRETED else 1024,  # partial sums read per step
+    "columns": 1024 if INTERPRETED else 128,  # columns per program of a column sum
+    "conv_pixels": 8192 if INTERPRETED else 64,  # conv tile along pixels (n, i, j)
+    "conv_channels": 128 if INTERPRETED else 64,  # conv tile along channels
+    "conv_inner": 128 if INTERPRETED else 32,  # conv tile along (c, p, q) or (f, p, q)
+    # pixels per chunk of the conv weight gradient's reduction; on a GPU the chunks run in
+    # parallel, under the interpreter one chunk is fastest
+    "conv_split": 1 << 62 if INTERPRETED else 512,
+}
+
+
+def next_power_of_2(n: int) -> int:
+    return 1 if n <= 1 else 1 << (int(n) - 1).bit_length()
+
+
+def clamp_block(n: int, cap: int, minimum: int = 16) -> int:
+    """The power of two that covers n, between ``minimum`` and ``cap``."""
+    return max(minimum, min(next_power_of_2(n), cap))
+
+
+def elementwise_block(n: int) -> int:
+    """Elements per program for a flat, element-wise kernel over n elements."""
+    return clamp_block(n, CAPS["elements"])
+
+
+def row_blocks(n_rows: int, n_cols: int) -> tuple[int, int]:
+    """(rows, columns) per program for kernels that reduce along rows (softmax, losses)."""
+    tile = CAPS["row_tile"]
+    block_c = clamp_block(n_cols, tile)
+    block_r = max(1, min(next_power_of_2(n_rows), tile // block_c))
+    return block_r, block_c
+
+
+def matmul_blocks(m: int, n: int, k: int) -> tuple[int, int, int]:
+    """(BLOCK_M, BLOCK_N, BLOCK_K) for a tiled matmul; tl.dot needs every side >= 16."""
+    return (
+        clamp_block(m, CAPS["matmul_mn"]),
+        clamp_block(n, CAPS["matmul_mn"]),
+        clamp_block(k, CAPS["matmul_k"]),
+    )
+
+
+def launch_elementwise(kernel, n: int, *args, **constexprs) -> None:
+    """Launch a flat element-wise kernel ``kernel(*args, n, BLOCK=..., **constexprs)``.
+
+    An empty tensor launches nothing: there is no program to run and nothing to write.
+    """
+    if n == 0:
+        return
+    block = elementwise_block(n)
+    kernel[(triton.cdiv(n, block),)](*args, n, BLOCK=block, **constexprs)

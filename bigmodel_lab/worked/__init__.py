@@ -1,0 +1,27 @@
+"""Chapter 3: every worked numeric example of the source chapters, recomputed exactly.
+
+One module per worked example; each holds the set-up as the chapter printed it and the
+computations, so the notebook only calls them:
+
+- ``sigmoid_2layer``: the 2-2-1 sigmoid network, one gradient step
+  (*Large models: from data to business value* §4.3);
+- ``recommendation``: the embedding recommendation score
+  (*Entrepreneurs chase the commercialisation of large models* §4.3.1);
+- ``diagnosis``: the diagnosis softmax (same chapter, §4.3.2);
+- ``mlp_3_10_5_2``: the 3-10-5-2 MLP with seeded weights, layer by layer
+  (*Evaluating the business value of large models* §4.5).
+"""
+
+from . import diagnosis, mlp_3_10_5_2, recommendation, sigmoid_2layer
+from ._display import fmt, fmt_vector, matrix_frame, verdict_table
+
+__all__ = [
+    "diagnosis",
+    "fmt",
+    "fmt_vector",
+    "matrix_frame",
+    "mlp_3_10_5_2",
+    "recommendation",
+    "sigmoid_2layer",
+    "verdict_table",
+]

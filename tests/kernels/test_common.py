@@ -1,0 +1,90 @@
+"""Input checks and block sizes shared by every kernel (bigmodel_lab.kernels._common)."""
+
+import pytest
+import torch
+
+from bigmodel_lab.kernels import _common, sigmoid
+from bigmodel_lab.kernels._common import (
+    CAPS,
+    INTERPRETED,
+    check_same_device,
+    check_tensor,
+    elementwise_block,
+    matmul_blocks,
+    next_power_of_2,
+    row_blocks,
+)
+
+from .helpers import assert_raises
+
+
+@pytest.mark.skipif(not INTERPRETED, reason="bfloat16 is refused only under the interpreter")
+def test_bfloat16_is_refused_under_the_interpreter():
+    assert_raises(
+        lambda: sigmoid(torch.zeros(3, dtype=torch.bfloat16)),
+        ValueError,
+        "x",
+        "bfloat16",
+        "interpreter",
+        ".float()",
+    )
+
+
+def test_check_tensor_names_the_argument_and_the_problem(device):
+    assert_raises(lambda: check_tensor("weights", 3.0), TypeError, "weights", "float")
+    assert_raises(
+        lambda: check_tensor("weights", torch.zeros(2, dtype=torch.int32)),
+        TypeError,
+        "weights",
+        "int32",
+        ".float()",
+    )
+    assert_raises(
+        lambda: check_tensor("weights", torch.zeros(2, dtype=torch.float64)),
+        ValueError,
+        "weights",
+        "float64",
+    )
+    assert_raises(
+        lambda: check_tensor("weights", torch.zeros(2, 2, device=device), ndim=(1, 3)),
+        ValueError,
+        "weights",
+        "1-D or 3-D",
+        "(2, 2)",
+    )
+    t = torch.zeros(3, 4, device=device).t()
+    assert check_tensor("weights", t).is_contiguous()
+
+
+def test_tensors_on_different_devices_are_refused(device):
+    a = torch.zeros(2, device=device)
+    assert_raises(lambda: check_same_device(a=a, b=a.to("meta")), ValueError, "b", "meta", "a")
+
+
+@pytest.mark.gpu
+def test_compiled_kernels_refuse_cpu_tensors_with_advice():
+    assert_raises(
+        lambda: sigmoid(torch.zeros(3)), ValueError, "x", "cpu", ".cuda()", "TRITON_INTERPRET=1"
+    )
+    assert_raises(
+        lambda: check_same_device(x=torch.zeros(1, device="cuda"), w=torch.zeros(1)),
+        ValueError,
+        "w",
+        "cpu",
+        "cuda",
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 1000, 10**7])
+def test_block_sizes_are_powers_of_two_within_the_caps(n):
+    b = elementwise_block(n)
+    assert b & (b - 1) == 0 and 16 <= b <= max(16, CAPS["elements"])
+    assert b >= min(n, CAPS["elements"])  # covers n when allowed to
+    r, c = row_blocks(max(n, 1), 33)
+    assert r * c <= max(CAPS["row_tile"], c) and c >= 33
+    assert all(16 <= s for s in matmul_blocks(n, 3, 5))
+    assert next_power_of_2(n) >= n
+
+
+def test_device_matches_the_mode():
+    assert _common.DEVICE == ("cpu" if _common.INTERPRETED else "cuda")

@@ -1,0 +1,40 @@
+"""The chapter-3 errata records: computed from bigmodel_lab.worked, linked to real labels."""
+
+import re
+from pathlib import Path
+
+from bigmodel_lab import errata
+from bigmodel_lab.worked import sigmoid_2layer as s2
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ch03_records():
+    return [r for r in errata.all_records() if r.where.startswith("notebooks/03_")]
+
+
+def test_records_cover_the_three_source_chapters():
+    assert {(r.source, r.section.split(".")[0]) for r in ch03_records()} == {
+        ("000", "§4"),
+        ("001", "§4"),
+        ("003", "§4"),
+    }
+
+
+def test_every_record_links_to_a_label_that_exists():
+    text = (ROOT / "notebooks" / "03_worked_examples.md").read_text()
+    labels = set(re.findall(r"^\(([\w-]+)\)=$", text, re.M))
+    for r in ch03_records():
+        page, _, label = r.where.partition("#")
+        assert page == "notebooks/03_worked_examples"
+        assert label in labels, r
+
+
+def test_every_printed_value_of_001_differs_from_the_computed_one():
+    records = [r for r in ch03_records() if r.source == "001"]
+    for line in s2.LINES:
+        if line.printed == "—" or line.key.startswith(("step ", "dsig")):
+            continue
+        (rec,) = [r for r in records if r.quantity.startswith(line.quantity)]
+        assert line.printed in rec.printed
+        assert line.printed not in rec.computed.split(), rec

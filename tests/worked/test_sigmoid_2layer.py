@@ -1,0 +1,175 @@
+"""The 2-2-1 sigmoid network of 001 §4.3: set-up, exact values, the slip analysis, one step."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+from bigmodel_lab.worked import sigmoid_2layer as s2
+
+
+def torch_reference(y: float) -> dict:
+    """The chapter's equations written out scalar by scalar in torch float64, with autograd."""
+    p = {
+        name: torch.tensor(
+            s2.parameter(s2.network(), name), dtype=torch.float64, requires_grad=True
+        )
+        for name in s2.PARAMETER_NAMES
+    }
+    x1, x2 = (torch.tensor(v, dtype=torch.float64) for v in s2.X)
+    z1 = x1 * p["w11"] + x2 * p["w21"] + p["b1"]
+    z2 = x1 * p["w12"] + x2 * p["w22"] + p["b2"]
+    a1, a2 = torch.sigmoid(z1), torch.sigmoid(z2)
+    z3 = a1 * p["w31"] + a2 * p["w32"] + p["b3"]
+    for z in (z1, z2, z3):
+        z.retain_grad()
+    y_hat = torch.sigmoid(z3)
+    loss = -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat))
+    loss.backward()
+    out = {
+        "z1": z1,
+        "a1": a1,
+        "z2": z2,
+        "a2": a2,
+        "z3": z3,
+        "y_hat": y_hat,
+        "L": loss,
+        "delta1": z1.grad,
+        "delta2": z2.grad,
+        "delta3": z3.grad,
+    }
+    out = {k: float(v.detach()) for k, v in out.items()}
+    for name, t in p.items():
+        out[f"dL/d{name}"] = float(t.grad)
+        out[f"new {name}"] = float(t.detach() - s2.LEARNING_RATE * t.grad)
+    return out
+
+
+@pytest.mark.parametrize("y", [s2.LABEL_STATED, s2.LABEL_USED])
+def test_exact_values_match_torch_autograd_written_in_the_chapters_notation(y):
+    ours, ref = s2.exact(y), torch_reference(y)
+    for key, value in ref.items():
+        assert ours[key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
+
+
+@pytest.mark.parametrize("y", [0, 1])
+def test_exact_gradients_match_finite_differences(y):
+    ours, fd = s2.exact(y), s2.finite_difference_gradients(y)
+    for name in s2.PARAMETER_NAMES:
+        assert ours[f"dL/d{name}"] == pytest.approx(fd[name], rel=1e-6, abs=1e-9), name
+
+
+def test_sigmoid_derivatives_are_a_times_one_minus_a():
+    e = s2.exact(0)
+    assert e["dsig1"] == pytest.approx(e["a1"] * (1 - e["a1"]), rel=1e-14)
+    assert e["dsig2"] == pytest.approx(e["a2"] * (1 - e["a2"]), rel=1e-14)
+
+
+def test_the_network_has_two_hidden_units_not_the_three_announced():
+    assert s2.network().sizes == [2, 2, 1]
+    assert s2.network().sizes[1] != s2.HIDDEN_ANNOUNCED
+
+
+@pytest.mark.parametrize("y", [0, 1])
+def test_one_step_lowers_the_loss(y):
+    before, after = s2.loss_before_after(y)
+    assert after < before
+
+
+@pytest.mark.parametrize("y", [0, 1])
+def test_verify_step_agrees_with_torch(y):
+    table = s2.verify_step(y)
+    assert len(table) == 5
+    assert table["close"].all() and table["bound met"].all()
+    assert (table["max_abs_diff"] < 1e-12).all()
+
+
+@pytest.mark.parametrize("y", [0, 1])
+def test_the_triton_kernels_give_the_same_step_in_float32(y):
+    table = s2.verify_step(y, with_kernels=True)
+    kernels = table[table.index.str.contains("kernels")]
+    assert len(kernels) == 5
+    assert kernels["close"].all() and (kernels["max_abs_diff"] < 1e-6).all()
+
+
+def test_kernel_check_refuses_another_architecture():
+    from bigmodel_lab.formulas import DenseNetwork
+
+    net = DenseNetwork([s2.W1, s2.W2], [s2.B1, s2.B2], ["relu", "sigmoid"])
+    with pytest.raises(ValueError, match="net: expected a sigmoid-sigmoid network"):
+        s2.kernel_gradients(net, s2.X, np.array([1.0]))
+
+
+def test_every_line_transcribes_the_printed_value():
+    for line in s2.LINES:
+        if line.printed != "—":
+            assert float(line.printed) == s2.P[line.key], line.key
+
+
+def test_slip_categories_agree_with_recomputing_each_line_from_its_own_inputs():
+    own = s2.from_own_inputs()
+    for line in s2.LINES:
+        ok = s2.own_step_ok(line, own)
+        if line.slip == "not updated":
+            assert ok is None
+        elif line.slip == "inherited":
+            assert ok, f"{line.key}: called inherited but its own line is wrong"
+        else:
+            assert not ok, f"{line.key}: called {line.slip} but its own line is right"
+
+
+def test_every_printed_value_is_wrong_for_both_labels_but_one_coincidence():
+    # For label 1 the updated w31 rounds to the printed 0.33 although the printed step is wrong:
+    # the notebook says so, and this test fails if any other printed value turns out right.
+    for y, coincidences in ((0, set()), (1, {"new w31"})):
+        e = s2.exact(y)
+        right = set()
+        for line in s2.LINES:
+            if line.printed != "—":
+                d = s2.decimals(line.printed)
+                if round(e[line.key], d) == round(float(line.printed), d):
+                    right.add(line.key)
+        assert right == coincidences, y
+
+
+def test_the_diagnosed_causes_reproduce_the_printed_numbers():
+    # σ'(z2) printed as 1 - a2, σ'(z1) printed as a1 itself
+    assert s2.P["dsig2"] == pytest.approx(1 - s2.P["a2"], abs=1e-12)
+    assert s2.P["dsig1"] == s2.P["a1"]
+    # the w11 and w21 updates reproduce the printed steps when a1, a2 replace x1, x2
+    written = s2.as_written()
+    for name in ("w11", "w21"):
+        assert round(written[f"step {name}"], 3) == s2.P[f"step {name}"]
+    # and the label used is 1: δ3 = ŷ - 1
+    assert s2.P["delta3"] == pytest.approx(s2.P["y_hat"] - s2.LABEL_USED, abs=1e-12)
+
+
+def test_implied_gradients_fail_the_finite_difference_referee():
+    implied, fd = s2.implied_gradients(), s2.finite_difference_gradients(s2.LABEL_USED)
+    for name, g in implied.items():
+        assert abs(g - fd[name]) > 1e-3, name
+
+
+def test_step_table_has_one_row_per_line_and_all_columns():
+    table = s2.step_table()
+    assert len(table) == len(s2.LINES)
+    assert not table.isna().any().any()
+    assert "{w}" not in "".join(table["how"])
+
+
+@pytest.mark.parametrize("bad", [2, 0.5, [0, 1], "1", True])
+def test_a_label_other_than_0_or_1_is_refused(bad):
+    with pytest.raises(ValueError, match="y: expected the label"):
+        s2.exact(bad)
+
+
+def test_unknown_parameter_name_is_refused():
+    with pytest.raises(ValueError, match="name: expected one of"):
+        s2.parameter(s2.network(), "w13")
+
+
+@given(y=st.sampled_from([0.0, 1.0]), lr=st.floats(1e-3, 0.5))
+def test_small_steps_along_minus_the_gradient_lower_the_loss(y, lr):
+    net = s2.network()
+    grads = net.backward(net.forward(s2.X), np.array([y]), "bce")
+    assert net.step(grads, lr).loss(s2.X, np.array([y]), "bce") < grads.loss
