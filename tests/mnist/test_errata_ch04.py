@@ -1,0 +1,66 @@
+"""The reproductions behind chapter 4's errata (bigmodel_lab.errata.ch04)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from bigmodel_lab import errata
+from bigmodel_lab.errata import ch04
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_printed_update_climbs_and_the_corrected_one_descends():
+    r = ch04.update_sign_example()
+    assert r["printed"] > r["before"] > r["corrected"]
+
+
+def test_the_two_hidden_derivatives():
+    right, wrong = ch04.hidden_derivative_example(0.0)
+    s = 1 / (1 + math.exp(-0.5))  # σ(σ(0)) = σ(0.5)
+    assert right == pytest.approx(0.25, abs=1e-15)
+    assert wrong == pytest.approx(s * (1 - s), rel=1e-12)
+    r1, w1 = ch04.hidden_derivative_example(2.0)
+    a = 1 / (1 + math.exp(-2.0))
+    assert r1 == pytest.approx(a * (1 - a), rel=1e-12) and w1 != pytest.approx(r1)
+
+
+def test_listing_reproductions_raise_the_errors_they_claim():
+    assert ch04.one_example_weight_gradient().startswith("ValueError: shapes (784,) and (500,)")
+    shape, error = ch04.missing_channel_axis()
+    assert len(shape) == 3 and error.startswith("RuntimeError") and "channels" in error
+    assert ch04.dogs_cats_loader_error() == (
+        "AttributeError: module 'keras.datasets' has no attribute 'dogs_cats'"
+    )
+    assert ch04.batch_attribute_error() == "AttributeError: 'list' object has no attribute 'input'"
+    outcomes = ch04.module_method_errors()
+    assert all(o.split(":")[0] in ("AttributeError", "TypeError") for o in outcomes.values())
+    assert ch04.evaluation_without_eval_mode() == (False, True)
+    assert ch04.undefined_names() == {"LargeModel": False, "num_epochs": False}
+
+
+def test_the_keras_stand_in_holds_the_real_data_sets_only():
+    ns = ch04.keras_datasets_namespace()
+    assert hasattr(ns, "mnist") and hasattr(ns, "cifar10") and not hasattr(ns, "dogs_cats")
+
+
+def test_cats_dogs_parameters_grow_with_the_square_of_the_side():
+    p = ch04.cats_dogs_parameters((28, 150))
+    dense_28 = 32 * 13 * 13 * 128
+    dense_150 = 32 * 74 * 74 * 128
+    assert p[150] - p[28] == dense_150 - dense_28
+
+
+def test_every_chapter_4_record_differs_from_the_print_and_points_at_a_label():
+    text = (ROOT / "notebooks" / "04_mnist.md").read_text()
+    labels = set(re.findall(r"^\(([\w-]+)\)=$", text, flags=re.M))
+    records = [r for r in errata.all_records() if r.where.startswith("notebooks/04_mnist")]
+    assert len(records) >= 10
+    for rec in records:
+        assert rec.computed != rec.printed
+        page, _, target = rec.where.partition("#")
+        assert page == "notebooks/04_mnist" and target in labels, rec.where
