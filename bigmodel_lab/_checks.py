@@ -12,22 +12,34 @@ import numpy as np
 def as_float_array(name: str, x, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Return ``x`` as a floating NumPy array after checking dtype, rank and finiteness.
 
-    Python lists and scalars are converted to float64. An existing array must already have a
-    floating dtype: integer or boolean arrays are refused, because silently converting them
-    hides mistakes such as passing class labels where probabilities were meant.
+    One policy for every array-like (NumPy array, torch tensor, nested list): its elements
+    must be floating-point numbers. Integer or boolean arrays are refused, because silently
+    converting them hides mistakes such as passing class labels or a mask where values were
+    meant. A single Python or NumPy number (int or float, not bool) is accepted as it is.
+    NumPy arrays keep their floating dtype; anything else becomes float64.
     """
     if isinstance(x, np.ndarray):
-        if not np.issubdtype(x.dtype, np.floating):
-            raise ValueError(
-                f"{name}: expected a floating-point array, got dtype {x.dtype}. "
-                f"Convert it first, e.g. {name}.astype(np.float64)."
-            )
         arr = x
     else:
         try:
-            arr = np.asarray(x, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
+            raw = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x)
+        except (TypeError, ValueError, RuntimeError) as exc:
             raise ValueError(f"{name}: expected numbers, got {type(x).__name__} ({exc})") from None
+        is_number = raw.ndim == 0 and not isinstance(x, bool) and raw.dtype.kind in "iuf"
+        arr = raw.astype(np.float64) if is_number else raw
+    if not np.issubdtype(arr.dtype, np.floating):
+        if arr.dtype.kind in "biu":
+            raise ValueError(
+                f"{name}: expected a floating-point array, got {type(x).__name__} of dtype "
+                f"{arr.dtype}. Convert it first, e.g. np.asarray({name}, dtype=np.float64) "
+                f"(or {name}.double() for a torch tensor, or write 1.0 for 1 in a list)."
+            )
+        raise ValueError(
+            f"{name}: expected numbers, got {type(x).__name__} (array dtype {arr.dtype}); pass a "
+            "float array, a torch tensor or a nested list of floats of one rectangular shape."
+        )
+    if not isinstance(x, np.ndarray):
+        arr = arr.astype(np.float64)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
@@ -63,6 +75,11 @@ def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> 
 
 def check_labels(name: str, labels, n_classes: int) -> np.ndarray:
     """Check integer class labels in ``[0, n_classes)`` and return them as an int64 array."""
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
+        raise ValueError(
+            f"n_classes: expected a whole number of classes, got {n_classes!r} "
+            f"({type(n_classes).__name__}); pass e.g. 3, or int(labels.max()) + 1."
+        )
     arr = np.asarray(labels)
     if arr.dtype.kind not in "iu":
         raise ValueError(

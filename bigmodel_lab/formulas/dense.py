@@ -27,6 +27,9 @@ from .linear import linear
 from .losses import get_loss
 from .softmax import softmax
 
+#: losses that are defined only on one kind of output: cross-entropy needs probabilities.
+_OUTPUT_FOR_LOSS = {"bce": "sigmoid", "cce": "softmax"}
+
 
 @dataclass
 class Trace:
@@ -90,6 +93,12 @@ class DenseNetwork:
                 f"sizes needs at least 2 entries and one activation per layer; got sizes={sizes} "
                 f"and {len(activations)} activations."
             )
+        for i, n in enumerate(sizes):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(
+                    f"sizes[{i}]: every layer needs a positive whole number of units, got {n!r} "
+                    f"in sizes={list(sizes)}."
+                )
         rng = np.random.default_rng(seed)
         weights, biases = [], []
         for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
@@ -127,9 +136,20 @@ class DenseNetwork:
             trace.a.append(self._activate(l, z))
         return trace
 
+    def _loss_for_output(self, loss: str):
+        fns = get_loss(loss)
+        need = _OUTPUT_FOR_LOSS.get(loss)
+        if need is not None and self.activations[-1] != need:
+            raise ValueError(
+                f"loss: {loss!r} needs a {need} output layer, but this network's output "
+                f"activation is {self.activations[-1]!r}. Make the last activation {need!r}, "
+                "or use loss 'mse'."
+            )
+        return fns
+
     def backward(self, trace: Trace, Y, loss: str) -> Gradients:
         """Back-propagate the loss named ``loss`` ("mse", "bce", "cce") from a forward trace."""
-        loss_fn, loss_grad = get_loss(loss)
+        loss_fn, loss_grad = self._loss_for_output(loss)
         out = trace.output
         Y = as_float_array("Y", Y, ndim=(1, 2))
         if Y.ndim == 1:
@@ -152,7 +172,7 @@ class DenseNetwork:
         return Gradients(loss=value, delta=delta, dW=dW, db=db)
 
     def loss(self, X, Y, loss: str) -> float:
-        return get_loss(loss)[0](self.forward(X).output, np.atleast_2d(Y))
+        return self._loss_for_output(loss)[0](self.forward(X).output, np.atleast_2d(Y))
 
     def step(self, grads: Gradients, lr: float) -> DenseNetwork:
         """One gradient-descent step, returned as a new network: θ ← θ - η ∂L/∂θ."""

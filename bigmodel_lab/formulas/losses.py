@@ -103,6 +103,8 @@ def binary_cross_entropy_with_logits_grad(z, y):
 def one_hot(labels, n_classes: int):
     """Y_ik = 1 if labels_i == k else 0, shape (N, n_classes), float64."""
     labels = check_labels("labels", labels, n_classes)
+    if n_classes < 1:
+        raise ValueError(f"n_classes: expected at least 1 class, got {n_classes}.")
     Y = np.zeros((labels.size, n_classes))
     Y[np.arange(labels.size), labels] = 1.0
     return Y
@@ -116,11 +118,24 @@ def _distribution_targets(Y):
         )
 
 
+def _distribution_predictions(P):
+    # Logits or unnormalised scores would give a "cross-entropy" (even a negative one).
+    sums = P.sum(axis=-1)
+    if np.any(P < 0) or np.any(P > 1) or not np.allclose(sums, 1.0):
+        raise ValueError(
+            "P: each row must be a probability distribution (values in [0, 1] summing to 1), "
+            f"got values from {P.min():.4g} to {P.max():.4g} and row sums from "
+            f"{sums.min():.4g} to {sums.max():.4g}. Pass softmax(Z), or compute the loss from "
+            "the logits with softmax_cross_entropy(Z, Y)."
+        )
+
+
 def categorical_cross_entropy(P, Y):
     """L = -(1/N) Σ_i Σ_k Y_ik log P_ik, P rows are probabilities (after softmax)."""
     P, Y = _pair("P", P, "Y", Y)
     P, Y = _rows("P", P), _rows("Y", Y)
     _distribution_targets(Y)
+    _distribution_predictions(P)
     if np.any(P[Y > 0] <= 0):
         raise ValueError(
             "P: a probability is 0 where the target is positive; log(0) is infinite. "
@@ -136,6 +151,7 @@ def categorical_cross_entropy_grad(P, Y):
     shape = P.shape
     P, Y = _rows("P", P), _rows("Y", Y)
     _distribution_targets(Y)
+    _distribution_predictions(P)
     if np.any(P[Y > 0] <= 0):
         raise ValueError(
             "P: a probability is 0 where the target is positive; the gradient is infinite."

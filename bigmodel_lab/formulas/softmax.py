@@ -14,21 +14,31 @@ import numpy as np
 from .._checks import as_float_array
 
 
+def _scores(z):
+    z = as_float_array("z", z, ndim=(1, 2))
+    if z.shape[-1] == 0:
+        raise ValueError(
+            f"z: the last axis is empty (shape {z.shape}); softmax needs at least one score per "
+            "row to normalise over. Check the number of classes."
+        )
+    return z
+
+
 def logsumexp(z):
     """log Σ_j e^(z_j) over the last axis, stable: m + log Σ_j e^(z_j - m)."""
-    z = as_float_array("z", z, ndim=(1, 2))
+    z = _scores(z)
     m = z.max(axis=-1, keepdims=True)
     return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
 
 
 def softmax(z):
     """softmax(z)_k = e^(z_k - m) / Σ_j e^(z_j - m), m = max_j z_j."""
-    z = as_float_array("z", z, ndim=(1, 2))
+    z = _scores(z)
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
 
 def log_softmax(z):
     """log_softmax(z)_k = z_k - logsumexp(z)."""
-    z = as_float_array("z", z, ndim=(1, 2))
+    z = _scores(z)
     return z - logsumexp(z)[..., None]

@@ -89,3 +89,27 @@ def test_bad_set_ups_give_clear_errors():
         net.backward(net.forward(np.ones(3)), np.ones(3), "bce")
     with pytest.raises(ValueError, match="learning rate must be positive"):
         net.step(net.backward(net.forward(np.ones(3)), np.array([1.0, 0.0]), "bce"), lr=0)
+
+
+@pytest.mark.parametrize(
+    "acts, loss",
+    [
+        (["relu", "identity"], "cce"),  # gave -1.0986 with no error
+        (["relu", "sigmoid"], "cce"),  # gave 0.728
+        (["relu", "softmax"], "bce"),
+        (["relu", "identity"], "bce"),
+    ],
+)
+def test_a_loss_that_does_not_fit_the_output_activation_is_refused(acts, loss):
+    net = DenseNetwork.initialise([2, 3, 3], acts, seed=0)
+    X, Y = np.ones((1, 2)), np.array([[1.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match=rf"loss: '{loss}' needs a \w+ output layer.*{acts[-1]}"):
+        net.backward(net.forward(X), Y, loss)
+    with pytest.raises(ValueError, match=rf"loss: '{loss}' needs a \w+ output layer"):
+        net.loss(X, Y, loss)
+
+
+@pytest.mark.parametrize("sizes", [[0, 4, 2], [3, 0, 2], [3, 4.0, 2], [3, -1, 2]])
+def test_initialise_refuses_layer_sizes_that_are_not_positive_whole_numbers(sizes):
+    with pytest.raises(ValueError, match=r"sizes\[\d\]: every layer needs a positive whole number"):
+        DenseNetwork.initialise(sizes, ["relu", "sigmoid"])

@@ -4,6 +4,7 @@ import torch
 from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
+from bigmodel_lab._checks import as_float_array
 from bigmodel_lab.formulas import linear, log_softmax, logsumexp, softmax
 
 
@@ -55,3 +56,38 @@ def test_softmax_does_not_overflow_on_huge_logits():
         p = softmax(z)
         lp = log_softmax(z)
     assert p[0] == 1.0 and np.all(np.isfinite(lp)) and lp[0] == 0.0
+
+
+@pytest.mark.parametrize("fn", [softmax, log_softmax, logsumexp])
+@pytest.mark.parametrize("shape", [(0,), (3, 0)])
+def test_an_empty_last_axis_is_refused_with_its_shape(fn, shape):
+    with pytest.raises(ValueError, match=r"z: the last axis is empty \(shape"):
+        fn(np.zeros(shape))
+
+
+@pytest.mark.parametrize(
+    "a",
+    [
+        np.array([1, 2, 3]),
+        torch.tensor([1, 2, 3]),
+        torch.tensor([True, False, True]),
+        [1, 2, 3],
+        [True, False, True],
+    ],
+    ids=["int ndarray", "int tensor", "bool tensor", "int list", "bool list"],
+)
+def test_linear_refuses_integer_and_boolean_data_in_any_container(a):
+    with pytest.raises(ValueError, match=r"a: expected a floating-point array, got \w+ of dtype"):
+        linear(np.ones((2, 3)), a)
+
+
+def test_linear_accepts_float_tensors_lists_and_plain_numbers():
+    W = np.ones((2, 3))
+    expected = np.array([6.0, 6.0])
+    np.testing.assert_array_equal(linear(W, torch.tensor([1.0, 2.0, 3.0])), expected)
+    np.testing.assert_array_equal(linear(W, [1.0, 2.0, 3.0]), expected)
+    np.testing.assert_array_equal(linear(W, [1.0, 2.0, 3.0], [0.0, 0.0]), expected)
+    # a single number is a number, whichever type wrote it
+    assert as_float_array("x", 2).dtype == as_float_array("x", np.int64(2)).dtype == np.float64
+    with pytest.raises(ValueError, match="x: expected a floating-point array, got bool"):
+        as_float_array("x", True)

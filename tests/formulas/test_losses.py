@@ -108,3 +108,34 @@ def test_bad_inputs_give_clear_errors():
         L.mse(np.zeros(0), np.zeros(0))
     with pytest.raises(ValueError, match="NaN"):
         L.mse(np.array([np.nan]), np.array([0.0]))
+
+
+@pytest.mark.parametrize(
+    "P",
+    [
+        [[2.0, 0.5]],  # logits: the "cross-entropy" was -0.693
+        [[-0.2, 1.2]],  # negative and above 1, yet summing to 1
+        [[0.3, 0.3]],  # in [0, 1] but not summing to 1
+    ],
+)
+@pytest.mark.parametrize("fn", [L.categorical_cross_entropy, L.categorical_cross_entropy_grad])
+def test_categorical_cross_entropy_refuses_what_is_not_a_distribution(fn, P):
+    with pytest.raises(
+        ValueError, match=r"P: each row must be a probability distribution.*softmax"
+    ):
+        fn(np.array(P), np.array([[1.0, 0.0]]))
+
+
+def test_categorical_cross_entropy_accepts_zeros_where_the_target_is_zero():
+    assert L.categorical_cross_entropy(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])) == 0.0
+
+
+@pytest.mark.parametrize("n_classes", [3.0, "3", True])
+def test_one_hot_refuses_a_class_count_that_is_not_a_whole_number(n_classes):
+    with pytest.raises(ValueError, match=r"n_classes: expected a whole number of classes"):
+        L.one_hot(np.array([0, 2]), n_classes)
+
+
+def test_one_hot_needs_at_least_one_class():
+    with pytest.raises(ValueError, match="n_classes: expected at least 1 class"):
+        L.one_hot(np.array([], dtype=int), 0)

@@ -58,7 +58,7 @@ def test_rating_scale_is_increasing_and_centred():
 
 def test_vectors_of_different_lengths_are_refused_with_their_lengths():
     with pytest.raises(ValueError, match=r"one common length d.*theta_i': 2"):
-        rec.score([0.1, 0.2, 0.3], [1, 2, 3], [1, 2, 3], [1, 2])
+        rec.score([0.1, 0.2, 0.3], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [1.0, 2.0])
 
 
 def test_a_matrix_is_refused_where_a_vector_is_expected():
