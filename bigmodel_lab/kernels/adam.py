@@ -26,6 +26,7 @@ from ._common import (
     check_nonnegative,
     check_positive_int,
     check_same_device,
+    check_same_dtype,
     check_same_shape,
     check_tensor,
     launch_elementwise,
@@ -109,6 +110,8 @@ def adam_step_(
         checked[name] = check_tensor(name, t.detach())
         check_same_shape("param", param, name, t)
     check_same_device(param=param, **tensors)
+    # the kernel stores the moments in their own dtype: float16 moments would round them
+    check_same_dtype(param=param, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     m, v = checked["exp_avg"], checked["exp_avg_sq"]
     bias_correction1 = 1.0 - beta1**step
     bias_correction2 = 1.0 - beta2**step

@@ -22,6 +22,7 @@ import triton.language as tl
 from ._common import (
     check_nonnegative,
     check_same_device,
+    check_same_dtype,
     check_same_shape,
     check_tensor,
     launch_elementwise,
@@ -99,6 +100,8 @@ def sgd_step_(
             check_tensor("momentum_buffer", momentum_buffer)
             check_same_shape("param", param, "momentum_buffer", momentum_buffer)
             check_same_device(param=param, momentum_buffer=momentum_buffer)
+            # the kernel stores v in the buffer's dtype: a float16 buffer would round it
+            check_same_dtype(param=param, momentum_buffer=momentum_buffer)
         buf = momentum_buffer.detach().contiguous()
     else:
         buf = p
@@ -124,7 +127,15 @@ def sgd_step_(
 
 
 def _write_back(target: torch.Tensor, result: torch.Tensor) -> None:
-    """If the kernel worked on a contiguous copy, copy its result into the caller's tensor."""
+    """Make the kernel's in-place write visible to the caller's tensor and to autograd.
+
+    If the kernel worked on a contiguous copy, copy its result back (``copy_`` bumps the
+    version counter itself). If it wrote through the caller's own memory, bump the counter as
+    torch's in-place ops do, so that a backward pass through a graph that saved the old values
+    raises "modified by an inplace operation" instead of silently using the new ones.
+    """
     if result.data_ptr() != target.data_ptr():
         with torch.no_grad():
             target.copy_(result)
+    elif not target.is_inference():  # inference tensors keep no version counter
+        torch.autograd.graph.increment_version(target)

@@ -80,3 +80,26 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("config", CONFIGS, ids=str)
 def test_gpu_large_parameter(config):
     _run_both((1023, 4099), config, "cuda")
+
+
+def test_a_step_between_forward_and_backward_is_detected_by_autograd(device):
+    w = torch.ones(4, device=device, requires_grad=True)
+    m, v = torch.zeros(4, device=device), torch.zeros(4, device=device)
+    loss = (w * w).sum()  # saves w for the backward pass
+    with torch.no_grad():
+        adam_step_(w, torch.ones_like(w), m, v, 1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
+@pytest.mark.parametrize("moment", ["exp_avg", "exp_avg_sq"])
+def test_float16_moments_beside_float32_parameters_are_refused(device, moment):
+    p = torch.ones(5, device=device)
+    moments = {"exp_avg": torch.zeros_like(p), "exp_avg_sq": torch.zeros_like(p)}
+    moments[moment] = moments[moment].half()
+    assert_raises(
+        lambda: adam_step_(p, torch.ones_like(p), moments["exp_avg"], moments["exp_avg_sq"], 1),
+        ValueError,
+        f"{moment} has dtype torch.float16 but param has torch.float32",
+        f"{moment}.to(param.dtype)",
+    )

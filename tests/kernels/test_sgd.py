@@ -94,3 +94,39 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 def test_gpu_large_parameter(config):
     ours, ref, buf, ref_buf = _run_both((1023, 4099), config, "cuda")
     assert_close("param", ours, ref, 1e-5)
+
+
+def _forward_step_backward(step, device):
+    """forward -> optimiser step -> backward, as torch.optim would refuse it."""
+    w = torch.ones(4, device=device, requires_grad=True)
+    loss = (w * w).sum()  # saves w for the backward pass
+    step(w)
+    loss.backward()
+
+
+@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])
+def test_a_step_between_forward_and_backward_is_detected_by_autograd(device, contiguous):
+    def step(w):
+        with torch.no_grad():
+            target = w if contiguous else w[::2]
+            sgd_step_(target, torch.ones_like(target), 0.1, momentum=0.9)
+
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _forward_step_backward(step, device)
+    # the same sequence with torch.optim raises the same error: that is the contract
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _forward_step_backward(
+            lambda w: (setattr(w, "grad", torch.ones_like(w)), torch.optim.SGD([w], 0.1).step()),
+            device,
+        )
+
+
+def test_a_float16_momentum_buffer_beside_float32_parameters_is_refused(device):
+    p = torch.ones(5, device=device)
+    buf = torch.zeros(5, device=device, dtype=torch.float16)
+    assert_raises(
+        lambda: sgd_step_(p, torch.ones_like(p), 0.1, momentum=0.9, momentum_buffer=buf),
+        ValueError,
+        "momentum_buffer has dtype torch.float16 but param has torch.float32",
+        "momentum_buffer.to(param.dtype)",
+    )
