@@ -36,6 +36,17 @@ def test_compare_flags_exact_close_and_different():
     assert "< 1e-12" in text and "1.00e-03" in text
 
 
+def test_format_table_prints_no_bit_equality():
+    """Bit-identical and nearly identical results print the same line: bit equality of floats
+    is a property of one machine (summation order), so the printed table must not show it."""
+    a = np.array([1.0, 2.0])
+    table = comparison_table([compare("d", a, a), compare("e", a, a + 1e-15)])
+    text = format_table(table)
+    assert "exact" not in text and "True" in text
+    lines = text.splitlines()
+    assert lines[-2].split()[1:] == lines[-1].split()[1:] == ["True", "<", "1e-12"]
+
+
 def test_compare_refuses_different_shapes():
     with pytest.raises(ValueError, match=r"shape \(2,\) but the reference has shape \(3,\)"):
         compare("x", np.zeros(2), np.zeros(3))
