@@ -15,8 +15,11 @@ wrong device) into errors that say what to do.
 
 from __future__ import annotations
 
+import functools
+
 import torch
 import triton
+from torch.autograd.function import once_differentiable
 
 #: True when kernels run in Triton's interpreter (CPU, NumPy); False when they are compiled.
 INTERPRETED: bool = bool(triton.knobs.runtime.interpret)
@@ -117,6 +120,34 @@ def check_nonnegative(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
         raise ValueError(f"{name}: expected a number >= 0, got {value!r}.")
     return float(value)
+
+
+def first_order_only(op: str, instead: str):
+    """Decorate the backward of a kernel whose derivative is computed once, by a kernel.
+
+    ``once_differentiable`` alone returns a gradient without a graph when the upstream gradient
+    does not require grad, so with ``create_graph=True`` a gradient penalty or a Hessian-vector
+    product would silently lose its term. Asking for a graph raises instead.
+    """
+
+    def wrap(backward):
+        inner = once_differentiable(backward)
+
+        @functools.wraps(backward)
+        def checked(ctx, *grads):
+            if torch.is_grad_enabled():  # autograd runs backward with grad on iff create_graph
+                raise RuntimeError(
+                    f"{op}: this kernel's backward computes first derivatives only, so "
+                    "create_graph=True (second derivatives, a gradient penalty, a "
+                    "Hessian-vector product) cannot be built through it. Use "
+                    f"{instead} there, or kernels.sigmoid, tanh, relu and linear, which "
+                    "support it."
+                )
+            return inner(ctx, *grads)
+
+        return checked
+
+    return wrap
 
 
 # -- block sizes ------------------------------------------------------------------------------

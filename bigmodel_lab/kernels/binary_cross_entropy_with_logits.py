@@ -18,7 +18,6 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
 from ._common import (
     check_same_device,
@@ -26,6 +25,7 @@ from ._common import (
     check_same_shape,
     check_tensor,
     elementwise_block,
+    first_order_only,
 )
 from ._reduce import finish_sum
 from .sigmoid import _sigmoid
@@ -116,7 +116,10 @@ class BinaryCrossEntropyWithLogitsFunction(torch.autograd.Function):
         return binary_cross_entropy_with_logits_forward(z, y)
 
     @staticmethod
-    @once_differentiable
+    @first_order_only(
+        "kernels.binary_cross_entropy_with_logits",
+        "torch.nn.functional.binary_cross_entropy_with_logits",
+    )
     def backward(ctx, grad_out):
         z, y = ctx.saved_tensors
         return binary_cross_entropy_with_logits_backward(

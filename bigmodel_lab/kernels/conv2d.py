@@ -27,7 +27,6 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
 from ._common import (
     CAPS,
@@ -35,6 +34,7 @@ from ._common import (
     check_same_dtype,
     check_tensor,
     clamp_block,
+    first_order_only,
 )
 from ._reduce import column_sums
 
@@ -339,7 +339,7 @@ class Conv2dFunction(torch.autograd.Function):
         return conv2d_forward(x, weight, bias)
 
     @staticmethod
-    @once_differentiable
+    @first_order_only("kernels.conv2d", "torch.nn.functional.conv2d")
     def backward(ctx, grad_y):
         x, weight = ctx.saved_tensors
         needs = (

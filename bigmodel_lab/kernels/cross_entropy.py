@@ -24,9 +24,8 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
-from ._common import check_device, check_same_device, check_tensor, row_blocks
+from ._common import check_device, check_same_device, check_tensor, first_order_only, row_blocks
 from ._reduce import finish_sum
 
 
@@ -138,7 +137,7 @@ class CrossEntropyFunction(torch.autograd.Function):
         return loss
 
     @staticmethod
-    @once_differentiable
+    @first_order_only("kernels.cross_entropy", "torch.nn.functional.cross_entropy")
     def backward(ctx, grad_out):
         x, target, m, log_s = ctx.saved_tensors
         return cross_entropy_backward(x, target, m, log_s, grad_out), None

@@ -28,7 +28,6 @@ import math
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
 from ._common import (
     check_same_device,
@@ -195,26 +194,51 @@ def linear_backward(x2d, weight, y, grad_y, activation: int, needs=(True, True, 
     return grad_x, grad_w, grad_b
 
 
+#: f'(z) written with y = f(z), as the backward kernel computes it (relu, sigmoid, tanh).
+_ACTIVATION_GRADS = {
+    1: lambda y: (y > 0).to(y.dtype),
+    2: lambda y: y * (1.0 - y),
+    3: lambda y: 1.0 - y * y,
+}
+
+
+def _linear_backward_with_graph(x, weight, bias, grad_y, activation: int, needs):
+    """The backward formulas with differentiable ops, for create_graph=True: y is recomputed by
+    the kernel with a graph, so that second derivatives reach x, W and b through f'(Z) too."""
+    (n_out, n_in), m = weight.shape, math.prod(x.shape[:-1])  # -1 is ambiguous when x is empty
+    delta = grad_y.reshape(m, n_out).to(weight.dtype)
+    if activation != 0:
+        y = LinearFunction.apply(x, weight, bias, activation).reshape(m, n_out)
+        delta = delta * _ACTIVATION_GRADS[activation](y)
+    x2d = x.reshape(m, n_in)
+    grad_x = (delta @ weight).reshape(x.shape) if needs[0] else None  # Δ W
+    grad_w = delta.t() @ x2d if needs[1] else None  # Δᵀ X
+    grad_b = delta.sum(dim=0) if needs[2] else None  # Σ_i Δ_i
+    return grad_x, grad_w, grad_b, None
+
+
 class LinearFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, bias, activation):
         lead = x.shape[:-1]
         x2d = x.reshape(math.prod(lead), x.shape[-1])  # -1 is ambiguous when x is empty
         y = linear_forward(x2d, weight, bias, activation)
-        ctx.save_for_backward(x2d, weight, y)
+        # x and bias themselves only for create_graph=True, which recomputes y from them
+        ctx.save_for_backward(x2d, weight, y, x, bias)
         ctx.activation, ctx.has_bias, ctx.lead = activation, bias is not None, lead
         return y.reshape(*lead, weight.shape[0])
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_y):
-        x2d, weight, y = ctx.saved_tensors
-        grad_y = grad_y.reshape(y.shape).to(y.dtype).contiguous()
+        x2d, weight, y, x, bias = ctx.saved_tensors
         needs = (
             ctx.needs_input_grad[0],
             ctx.needs_input_grad[1],
             ctx.has_bias and ctx.needs_input_grad[2],
         )
+        if torch.is_grad_enabled():
+            return _linear_backward_with_graph(x, weight, bias, grad_y, ctx.activation, needs)
+        grad_y = grad_y.reshape(y.shape).to(y.dtype).contiguous()
         grad_x, grad_w, grad_b = linear_backward(x2d, weight, y, grad_y, ctx.activation, needs)
         if grad_x is not None:
             grad_x = grad_x.reshape(*ctx.lead, x2d.shape[1])

@@ -19,9 +19,8 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
-from ._common import check_positive_int, check_tensor, launch_elementwise
+from ._common import check_positive_int, check_tensor, first_order_only, launch_elementwise
 
 
 @triton.jit
@@ -122,7 +121,7 @@ class MaxPool2dFunction(torch.autograd.Function):
         return y
 
     @staticmethod
-    @once_differentiable
+    @first_order_only("kernels.max_pool2d", "torch.nn.functional.max_pool2d")
     def backward(ctx, grad_y):
         (arg,) = ctx.saved_tensors
         return max_pool2d_backward(arg, grad_y.to(ctx.dtype).contiguous(), ctx.x_shape, ctx.k), None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
 from ._common import (
     check_same_device,
@@ -23,6 +22,7 @@ from ._common import (
     check_same_shape,
     check_tensor,
     elementwise_block,
+    first_order_only,
 )
 from ._reduce import finish_sum
 
@@ -104,7 +104,7 @@ class MSELossFunction(torch.autograd.Function):
         return mse_loss_forward(pred, target)
 
     @staticmethod
-    @once_differentiable
+    @first_order_only("kernels.mse_loss", "torch.nn.functional.mse_loss")
     def backward(ctx, grad_out):
         pred, target = ctx.saved_tensors
         return mse_loss_backward(pred, target, grad_out, target_grad=ctx.needs_input_grad[1])

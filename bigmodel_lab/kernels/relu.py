@@ -16,7 +16,6 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
 from ._common import check_same_shape, check_tensor, launch_elementwise
 
@@ -88,10 +87,12 @@ class ReluFunction(torch.autograd.Function):
         return y
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_y):
         (y,) = ctx.saved_tensors
         check_same_shape("grad_y", grad_y, "y", y)
+        if torch.is_grad_enabled():
+            # create_graph=True: ReLU'' = 0, so the gradient's graph runs through ∂L/∂y only
+            return grad_y.to(y.dtype) * (y > 0).to(y.dtype)
         return relu_backward(y, grad_y)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
 from ._common import check_same_shape, check_tensor, launch_elementwise
 
@@ -101,10 +100,14 @@ class SigmoidFunction(torch.autograd.Function):
         return sigmoid_forward(x)
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_y):
         (x,) = ctx.saved_tensors
         check_same_shape("grad_y", grad_y, "x", x)
+        if torch.is_grad_enabled():
+            # create_graph=True: σ' = σ(1 - σ) from differentiable ops (σ by this kernel), so
+            # that the gradient has a graph of its own for second derivatives
+            y = SigmoidFunction.apply(x)
+            return grad_y.to(y.dtype) * y * (1.0 - y)
         return sigmoid_backward(x, grad_y)
 
 

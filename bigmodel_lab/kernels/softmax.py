@@ -18,9 +18,8 @@ from __future__ import annotations
 import torch
 import triton
 import triton.language as tl
-from torch.autograd.function import once_differentiable
 
-from ._common import check_same_shape, check_tensor, row_blocks
+from ._common import check_same_shape, check_tensor, first_order_only, row_blocks
 
 
 @triton.jit
@@ -120,7 +119,7 @@ class SoftmaxFunction(torch.autograd.Function):
         return y
 
     @staticmethod
-    @once_differentiable
+    @first_order_only("kernels.softmax", "torch.softmax")
     def backward(ctx, grad_y):
         (y,) = ctx.saved_tensors
         check_same_shape("grad_y", grad_y, "y", y)
