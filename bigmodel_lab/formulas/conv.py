@@ -90,6 +90,12 @@ def _check_pool(x, k):
     x = as_float_array("x", x, ndim=4)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k: expected a positive integer window size, got {k!r}.")
+    H, W = x.shape[2:]
+    if H < k or W < k:
+        raise ValueError(
+            f"x: an image of {H}x{W} pixels holds no whole {k}x{k} window, so the output "
+            "would be empty. Use a window size k of at most min(H, W)."
+        )
     return x, int(k)
 
 

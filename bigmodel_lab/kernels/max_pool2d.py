@@ -139,4 +139,11 @@ def max_pool2d(x: torch.Tensor, kernel_size: int = 2) -> torch.Tensor:
         raise ValueError(
             f"kernel_size: expected at most 16 (the window loop is unrolled), got {k}."
         )
+    H, W = x.shape[2:]
+    if H < k or W < k:  # torch.nn.functional.max_pool2d refuses it too
+        raise ValueError(
+            f"x: an image of {H}x{W} pixels holds no whole {k}x{k} window, so the output "
+            f"would be empty (shape {(x.shape[0], x.shape[1], H // k, W // k)}). Use a "
+            "kernel_size of at most min(H, W), or check the layers before the pooling."
+        )
     return MaxPool2dFunction.apply(x, k)

@@ -71,12 +71,23 @@ def test_formula_gradient_matches_finite_differences(rng):
     assert np.allclose(conv_formulas.max_pool2d_grad(x, g, 2), numeric, atol=1e-8)
 
 
-def test_images_smaller_than_a_window_give_empty_output(device):
-    x = torch.randn(2, 3, 1, 5, device=device, requires_grad=True)
-    y = max_pool2d(x)
-    assert y.shape == (2, 3, 0, 2)
-    y.sum().backward()
-    assert torch.count_nonzero(x.grad) == 0
+@pytest.mark.parametrize("shape, k", [((2, 3, 1, 5), 2), ((1, 1, 3, 8), 4), ((1, 1, 8, 3), 4)])
+def test_images_smaller_than_a_window_are_refused_as_torch_refuses_them(shape, k, device):
+    x = torch.randn(shape, device=device)
+    with pytest.raises(RuntimeError, match="Output size is too small"):
+        F.max_pool2d(x, k)
+    h, w = shape[2:]
+    assert_raises(
+        lambda: max_pool2d(x, k), ValueError, f"{h}x{w} pixels", f"no whole {k}x{k} window"
+    )
+    assert_raises(
+        lambda: conv_formulas.max_pool2d(x.cpu().numpy(), k), ValueError, f"no whole {k}x{k} window"
+    )
+
+
+def test_an_empty_batch_still_pools_to_an_empty_batch(device):
+    x = torch.randn(0, 3, 4, 4, device=device, requires_grad=True)
+    assert max_pool2d(x).shape == (0, 3, 2, 2)
 
 
 def test_bad_inputs_are_refused_with_the_argument_named(device):
