@@ -16,6 +16,8 @@ wrong device) into errors that say what to do.
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 
 import torch
 import triton
@@ -110,16 +112,34 @@ def check_same_shape(name_a: str, a: torch.Tensor, name_b: str, b: torch.Tensor)
         )
 
 
-def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}.")
+def _scalar(value):
+    """A 0-d tensor or NumPy number as the Python number it holds; anything else unchanged."""
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and value.dtype != torch.bool:
+        return value.item()
+    if hasattr(value, "dtype") and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()  # np.float32(0.1), np.int64(3), 0-d ndarrays
     return value
 
 
+def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
+    """A whole number >= minimum: int, NumPy integer or 0-d integer tensor (not bool)."""
+    v = _scalar(value)
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
+        raise ValueError(
+            f"{name}: expected a whole number >= {minimum}, got {value!r}"
+            f"{f' ({type(value).__name__})' if not isinstance(value, int) else ''}."
+        )
+    return int(v)
+
+
 def check_nonnegative(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"{name}: expected a number >= 0, got {value!r}.")
-    return float(value)
+    """A finite number >= 0: int, float, NumPy number or 0-d tensor (not bool)."""
+    v = _scalar(value)
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or not v >= 0:
+        raise ValueError(
+            f"{name}: expected a finite number >= 0, got {value!r}; pass e.g. {name}=0.1."
+        )
+    return float(v)
 
 
 def first_order_only(op: str, instead: str):
