@@ -1,8 +1,10 @@
+import warnings
+
 import numpy as np
 import pytest
 import torch
 
-from bigmodel_lab import progress
+from bigmodel_lab import kernels, progress, training
 from bigmodel_lab.training import History, evaluate, fit, predict, seed_everything
 
 
@@ -85,3 +87,25 @@ def test_progress_switch(monkeypatch, value, on):
 def test_history_frame_has_validation_columns_only_when_present():
     h = History(train_loss=[1.0], train_acc=[0.5])
     assert list(h.as_frame().columns) == ["train_loss", "train_acc"]
+
+
+@pytest.mark.parametrize("kernel_layers", [True, False], ids=["kernel layers", "torch layers"])
+def test_an_epoch_of_interpreted_kernels_that_will_take_long_is_announced_once(
+    monkeypatch, kernel_layers
+):
+    monkeypatch.setattr(training, "_warned_long_epoch", False)
+    monkeypatch.setattr(training, "LONG_EPOCH_S", 1e-9)  # any epoch counts as long
+    layer = kernels.Linear(2, 2) if kernel_layers else torch.nn.Linear(2, 2)
+    model = torch.nn.Sequential(layer).to(kernels.DEVICE)
+    loader = [(x.to(kernels.DEVICE), y.to(kernels.DEVICE)) for x, y in toy_loader()]
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(model, loader, opt, torch.nn.functional.cross_entropy, epochs=2)
+    messages = [str(w.message) for w in caught if "train_epoch:" in str(w.message)]
+    if kernel_layers and kernels.INTERPRETED:
+        assert len(messages) == 1, messages
+        assert "this epoch of 4 batches will take about" in messages[0]
+        assert "Triton's CPU interpreter" in messages[0] and "MnistCNNTorch" in messages[0]
+    else:
+        assert messages == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import warnings
 
 import torch
 import triton
@@ -28,6 +29,48 @@ INTERPRETED: bool = bool(triton.knobs.runtime.interpret)
 
 #: The device that kernel tensors should live on in this process.
 DEVICE: str = "cpu" if INTERPRETED else "cuda"
+
+if INTERPRETED:
+    # The interpreter computes each program with NumPy, which warns on inf - inf, 0 * inf and
+    # the like. Compiled kernels and torch follow IEEE arithmetic without a word; the inf or
+    # NaN that results is the kernel's answer (the tests check it), so the warning is noise.
+    warnings.filterwarnings(
+        "ignore", category=RuntimeWarning, module=r"triton\.runtime\.interpreter"
+    )
+
+
+class SlowInterpreterWarning(UserWarning):
+    """A kernel launch that Triton's CPU interpreter will take a long time over."""
+
+
+#: Multiply-adds per second that the interpreter reaches on a fast CPU (NumPy on whole tiles);
+#: a slow or busy one manages a tenth of it. Convolutions gather their tiles and run slower.
+INTERPRETER_MACS_PER_S = {"matmul": 1e9, "conv": 2e8}
+
+#: A launch estimated above this many seconds (on a fast CPU) gets one warning per process:
+#: 2048³ matmul, about 9 s, does; the book's launches, well under 0.1 s each, do not.
+LONG_LAUNCH_S = 5.0
+
+_warned_long_launch = False
+
+
+def warn_if_long(op: str, macs: float, kind: str, instead: str) -> None:
+    """Warn once per process when one interpreted launch of ``macs`` multiply-adds is long."""
+    global _warned_long_launch
+    seconds = macs / INTERPRETER_MACS_PER_S[kind]
+    if not INTERPRETED or _warned_long_launch or seconds <= LONG_LAUNCH_S:
+        return
+    _warned_long_launch = True
+    warnings.warn(
+        f"{op}: this call does {macs:.2g} multiply-adds, and Triton's CPU interpreter runs "
+        "the kernel's program instances one after another in NumPy: expect at least "
+        f"{seconds:.0f} s for the forward pass (the backward pass does twice the work). The "
+        f"kernels are for checking formulas on small inputs; for real work on a CPU use "
+        f"{instead}, or run on a CUDA GPU, where they are compiled. (Shown once.)",
+        SlowInterpreterWarning,
+        stacklevel=3,
+    )
+
 
 SUPPORTED_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
 

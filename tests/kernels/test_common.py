@@ -1,10 +1,14 @@
 """Input checks and block sizes shared by every kernel (bigmodel_lab.kernels._common)."""
 
+import subprocess
+import sys
+import warnings
+
 import numpy as np
 import pytest
 import torch
 
-from bigmodel_lab.kernels import _common, sgd_step_, sigmoid
+from bigmodel_lab.kernels import _common, conv2d, linear, sgd_step_, sigmoid
 from bigmodel_lab.kernels._common import (
     CAPS,
     INTERPRETED,
@@ -110,3 +114,47 @@ def test_scalar_arguments_refuse_what_is_not_a_finite_number(value):
 @pytest.mark.parametrize("value", [True, 2.0, np.float32(2.0), 0, torch.tensor(True)])
 def test_whole_number_arguments_refuse_other_values(value):
     assert_raises(lambda: _common.check_positive_int("step", value), ValueError, "step", "whole")
+
+
+def test_a_launch_the_interpreter_takes_long_over_is_announced_once(monkeypatch, device):
+    monkeypatch.setattr(_common, "_warned_long_launch", False)
+    monkeypatch.setattr(_common, "LONG_LAUNCH_S", 1e-9)  # every launch counts as long
+    x, w = torch.ones(4, 3, device=device), torch.ones(2, 3, device=device)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", _common.SlowInterpreterWarning)
+        linear(x, w)
+        linear(x, w)
+        conv2d(torch.ones(1, 1, 3, 3, device=device), torch.ones(1, 1, 2, 2, device=device))
+    slow = [str(w.message) for w in caught if w.category is _common.SlowInterpreterWarning]
+    if INTERPRETED:
+        assert len(slow) == 1, slow
+        assert "kernels.linear: this call does 24 multiply-adds" in slow[0]
+        assert "torch.nn.functional.linear" in slow[0] and "CUDA GPU" in slow[0]
+    else:
+        assert slow == []  # compiled kernels are fast: nothing to say
+
+
+def test_long_launch_threshold_catches_a_2048_cubed_matmul_and_spares_the_book():
+    seconds = {
+        "2048³ matmul": 2048**3 / _common.INTERPRETER_MACS_PER_S["matmul"],
+        # the largest launches chapters 1, 4 and 6 make: the parity cases and MnistCNN's layers
+        "(127, 65) x (257, 65)ᵀ": 127 * 257 * 65 / _common.INTERPRETER_MACS_PER_S["matmul"],
+        "MnistCNN fc1, batch 64": 64 * 5408 * 64 / _common.INTERPRETER_MACS_PER_S["matmul"],
+        "MnistCNN conv, batch 64": 64 * 26 * 26 * 32 * 9 / _common.INTERPRETER_MACS_PER_S["conv"],
+    }
+    assert seconds["2048³ matmul"] > _common.LONG_LAUNCH_S
+    assert all(s < _common.LONG_LAUNCH_S / 10 for k, s in seconds.items() if "2048" not in k)
+
+
+def test_numpy_warnings_from_inside_the_interpreter_do_not_reach_the_user():
+    code = (
+        "import torch; from bigmodel_lab import kernels\n"
+        "x = torch.tensor([[float('inf'), -float('inf'), 1.0, float('nan')]])\n"
+        "kernels.softmax(x); kernels.mse_loss(x, torch.zeros_like(x))\n"
+        "kernels.linear(x, torch.ones(3, 4), None, 'sigmoid')\n"
+        "kernels.cross_entropy(x, torch.tensor([0]))\n"
+        "print('done')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "done", run.stderr
+    assert "RuntimeWarning" not in run.stderr, run.stderr
