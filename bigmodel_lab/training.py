@@ -8,6 +8,9 @@ the plain loop (``benchmarks/bench_training_loop.py`` measures that).
 from __future__ import annotations
 
 import random
+import sys
+import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -52,10 +55,49 @@ def _accuracy_count(output: torch.Tensor, target: torch.Tensor) -> int:
     return int((output.argmax(dim=-1) == target).sum())
 
 
+#: An epoch of a model built from interpreted Triton kernels that its first batch predicts to
+#: take longer than this gets one warning (MnistCNN on MNIST: about 30 minutes or more).
+LONG_EPOCH_S = 600.0
+
+_warned_long_epoch = False
+
+
+def _runs_in_triton_interpreter(model) -> bool:
+    """Whether ``model`` has layers from bigmodel_lab.kernels running in Triton's interpreter."""
+    common = sys.modules.get("bigmodel_lab.kernels._common")  # never import the kernels here
+    if common is None or not common.INTERPRETED:
+        return False
+    return any(type(m).__module__.startswith("bigmodel_lab.kernels") for m in model.modules())
+
+
+def _warn_if_long_epoch(seconds_first_batch: float, loader) -> None:
+    global _warned_long_epoch
+    try:
+        batches = len(loader)
+    except TypeError:  # a loader without a length: nothing to predict
+        return
+    estimate = seconds_first_batch * batches
+    if _warned_long_epoch or estimate <= LONG_EPOCH_S:
+        return
+    _warned_long_epoch = True
+    warnings.warn(
+        f"train_epoch: the first batch took {seconds_first_batch:.1f} s, so this epoch of "
+        f"{batches} batches will take about {estimate / 60:.0f} minutes: the model's "
+        "bigmodel_lab.kernels layers run in Triton's CPU interpreter, one program instance "
+        "after another in NumPy. They are for checking a few batches; to train on a CPU use "
+        "the plain-PyTorch twin (e.g. kernels.MnistCNNTorch, which loads the same "
+        "state_dict), or run on a CUDA GPU, where the kernels are compiled. (Shown once.)",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
 def train_epoch(model, loader, optimizer, loss_fn: Callable, *, desc: str = "train"):
     """One pass over ``loader``; returns (mean loss, accuracy) over the examples seen."""
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
+    timed = _runs_in_triton_interpreter(model)  # then time the first batch, and only that
+    start = time.perf_counter()
     for inputs, target in progress(loader, desc=desc):
         optimizer.zero_grad(set_to_none=True)
         output = model(inputs)
@@ -71,6 +113,9 @@ def train_epoch(model, loader, optimizer, loss_fn: Callable, *, desc: str = "tra
         total_loss += loss.item() * n
         correct += _accuracy_count(output.detach(), target)
         seen += n
+        if timed:
+            timed = False
+            _warn_if_long_epoch(time.perf_counter() - start, loader)
     if seen == 0:
         raise ValueError("loader: yielded no batches; check the data set is not empty.")
     return total_loss / seen, correct / seen

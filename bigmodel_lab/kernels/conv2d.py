@@ -35,6 +35,7 @@ from ._common import (
     check_tensor,
     clamp_block,
     first_order_only,
+    warn_if_long,
 )
 from ._reduce import column_sums
 
@@ -380,4 +381,6 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
             )
     check_same_device(x=x, weight=weight, bias=bias)
     check_same_dtype(x=x, weight=weight, bias=bias)
+    macs = N * (H - KH + 1) * (W - KW + 1) * weight.numel()
+    warn_if_long("kernels.conv2d", macs, "conv", "torch.nn.functional.conv2d")
     return Conv2dFunction.apply(x, weight, bias)

@@ -35,6 +35,7 @@ from ._common import (
     check_tensor,
     launch_elementwise,
     matmul_blocks,
+    warn_if_long,
 )
 from ._reduce import column_sums
 from .relu import _relu, _relu_grad_from_output
@@ -277,4 +278,6 @@ def linear(
             )
     check_same_device(x=x, weight=weight, bias=bias)
     check_same_dtype(x=x, weight=weight, bias=bias)
+    rows = math.prod(x.shape[:-1])
+    warn_if_long("kernels.linear", rows * weight.numel(), "matmul", "torch.nn.functional.linear")
     return LinearFunction.apply(x, weight, bias, ACTIVATIONS[activation])
