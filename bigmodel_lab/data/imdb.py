@@ -67,10 +67,23 @@ def fetch_imdb(
     expected_sha256: str = SHA256,
     force: bool = False,
 ) -> Path:
-    """Download (if needed), verify and unpack the archive; return the ``aclImdb`` folder."""
+    """Download (if needed), verify and unpack the archive; return the ``aclImdb`` folder.
+
+    An ``aclImdb`` folder without this project's marker file (a copy unpacked by hand, say) is
+    never touched: the call refuses and says how to proceed. ``force`` replaces only a tree
+    that this function unpacked itself.
+    """
     target = imdb_dir(root)
     if not force and (target / MARKER).is_file():
         return target
+    if (target.exists() or target.is_symlink()) and not (target / MARKER).is_file():
+        raise DataFileError(
+            f"{target}: exists but was not unpacked by bigmodel_lab (it has no {MARKER} "
+            "file), so it is left as it is. Move it out of the way (e.g. `mv "
+            f"{target} {target}.mine`) and run `{RESTORE}` again, or set BIGMODEL_LAB_DATA "
+            "to another folder; to use your copy as it is, pass its parent folder as `root` "
+            "to load_imdb."
+        )
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     archive = parent / "aclImdb_v1.tar.gz"
@@ -90,8 +103,9 @@ def fetch_imdb(
         if not unpacked.is_dir():
             raise DataFileError(f"{archive}: has no top-level aclImdb/ folder.")
         (unpacked / MARKER).write_text(expected_sha256 + "\n")
-        if target.exists():
-            shutil.rmtree(target)
+        if target.exists():  # only a tree with our marker gets here (checked above)
+            old = Path(tmp) / "replaced"
+            os.replace(target, old)  # removed with the temporary folder
         os.replace(unpacked, target)
     return target
 

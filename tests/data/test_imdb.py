@@ -117,3 +117,30 @@ def test_members_escaping_the_folder_are_refused(tmp_path, monkeypatch, modern):
     with tarfile.open(path) as tar, pytest.raises((DataFileError, tarfile.TarError)):
         imdb._safe_extract(tar, dest)
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_a_tree_the_project_did_not_unpack_is_never_deleted(tmp_path, monkeypatch):
+    archive, digest = _make_archive(tmp_path / "source.tar.gz")
+    root = _make_tree(tmp_path / "cache")  # unpacked by hand: no marker file
+    notes = root / "aclImdb" / "my_notes.txt"
+    notes.write_text("three weeks of annotations")
+
+    def no_network(url, dest):
+        raise AssertionError("fetch_imdb downloaded before refusing")
+
+    monkeypatch.setattr(imdb, "_download", no_network)
+    for force in (False, True):
+        with pytest.raises(DataFileError, match=r"was not unpacked by bigmodel_lab.*mv .*\.mine"):
+            imdb.fetch_imdb(root, url=archive.as_uri(), expected_sha256=digest, force=force)
+    assert notes.read_text() == "three weeks of annotations"
+    assert len(imdb.load_imdb("train", root, expected_per_class=3)) == 6
+
+
+def test_force_replaces_a_tree_the_project_unpacked(tmp_path):
+    archive, digest = _make_archive(tmp_path / "source.tar.gz")
+    root = tmp_path / "cache"
+    target = imdb.fetch_imdb(root, url=archive.as_uri(), expected_sha256=digest)
+    (target / "train" / "pos" / "3_8.txt").write_text("tampered")
+    assert imdb.fetch_imdb(root, url=archive.as_uri(), expected_sha256=digest, force=True) == target
+    assert (target / "train" / "pos" / "3_8.txt").read_text() == "Great.<br /><br />Loved it"
+    assert sorted(p.name for p in root.iterdir()) == ["aclImdb", "aclImdb_v1.tar.gz"]
