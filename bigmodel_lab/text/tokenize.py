@@ -5,6 +5,10 @@
 - :func:`chinese_tokens` segments Chinese with jieba (分词), which ships its own dictionary.
   Its logger is set to WARNING so that "Building prefix dict ..." never reaches stderr, and
   one private :class:`jieba.Tokenizer` is used so that nothing else can change its state.
+  Its prefix dictionary is built in memory from the dictionary jieba ships (about a second,
+  once per process): jieba's own ``initialize`` would load ``jieba.cache`` from the shared
+  temporary folder with ``marshal``, unchecked, so a stale or planted file there could change
+  the segmentation silently (and marshal is not safe against crafted data).
 - :func:`keras_style_tokens` mimics what ``keras.preprocessing.text.Tokenizer`` does by
   default (lower-case, replace ASCII punctuation by spaces, split on spaces). Written for the
   book to show why that is useless on unsegmented Chinese.
@@ -53,7 +57,9 @@ def _jieba():
 
             jieba.setLogLevel(logging.WARNING)
             tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
+            # what initialize() does after a cache miss, without reading or writing a cache
+            tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
+            tokenizer.initialized = True
             _JIEBA = tokenizer
     return _JIEBA
 

@@ -1,5 +1,6 @@
 """Tokenisers: nothing is lost or invented, and jieba stays quiet."""
 
+import os
 import subprocess
 import sys
 
@@ -84,3 +85,33 @@ def test_non_text_input_is_refused():
     with pytest.raises(TypeError, match="got one str"):
         tokenize_all("a text", english_tokens)
     assert tokenize_all(["a b"], english_tokens) == [["a", "b"]]
+
+
+def test_a_planted_jieba_cache_in_the_temp_folder_changes_nothing(tmp_path):
+    # jieba's own initialize() loads <tmp>/jieba.cache with marshal, unchecked. Plant one that
+    # makes the whole sentence a single word: the segmentation must not change.
+    sentence = "我们在野生动物园玩"
+    code = (
+        "import marshal, os, tempfile, jieba\n"
+        "t = jieba.Tokenizer(); freq, total = t.gen_pfdict(t.get_dict_file())\n"
+        f"s = {sentence!r}\n"
+        "freq.update({s[:i]: freq.get(s[:i], 0) for i in range(1, len(s))})\n"
+        "freq[s] = 10 ** 12\n"
+        "path = os.path.join(tempfile.gettempdir(), 'jieba.cache')\n"
+        "with open(path, 'wb') as f: marshal.dump((freq, total + 10 ** 12), f)\n"
+        "planted = os.path.getmtime(path)\n"
+        "from bigmodel_lab.text.tokenize import chinese_tokens\n"
+        "print(' '.join(chinese_tokens(s)))\n"
+        "assert os.path.getmtime(path) == planted\n"
+        "assert sorted(os.listdir(tempfile.gettempdir())) == ['jieba.cache']\n"
+        "t2 = jieba.Tokenizer(); t2.initialize()\n"  # the planted file does fool jieba itself
+        "print(' '.join(t2.lcut(s)))\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    ours, jiebas_own = run.stdout.splitlines()
+    assert ours == "我们 在 野生 动物园 玩"
+    assert jiebas_own == sentence  # the planted cache is real: the test would catch a reader
