@@ -20,6 +20,17 @@ same dtype for arithmetic (TF32 off for float32, because the kernels compute flo
 in full IEEE precision). Optimiser steps are compared with torch.optim (single-tensor,
 foreach and, for Adam, fused implementations).
 
+Beside each measurement stands its analytic target (``bigmodel_lab.kernels.roofline``): the
+H100's lower bound on the call's time, max(bytes / 3.35 TB/s, FLOPs / peak), and the fraction
+of it reached. Then the benchmark checks the project's targets and exits with status 1 if one
+is missed:
+
+- memory-bound kernels at least as fast as torch eager, and at the largest size above 80% of
+  the measured copy bandwidth (forward);
+- the fused cross-entropy faster than torch eager's, which is log_softmax then nll_loss (two
+  kernels, the log-probabilities written to memory and read back);
+- linear in float16 and bfloat16 within 80% of ``torch.matmul`` at 4096³ (forward).
+
 The table is printed and written as CSV (with device name and versions) to
 ``benchmarks/results/kernels_<device>_<dtype>.csv`` unless ``--out`` says otherwise.
 
@@ -43,23 +54,13 @@ import torch
 RESULTS = Path(__file__).resolve().parent / "results"
 DEVICE = "cuda"
 
-# sizes per operation (the argument of Case.make): large enough to fill an H100
-SIZES = {
-    "sigmoid": [(1024, 1024), (4096, 4096), (8192, 8192)],
-    "relu": [(1024, 1024), (4096, 4096), (8192, 8192)],
-    "tanh": [(1024, 1024), (4096, 4096), (8192, 8192)],
-    "linear": [(64, 5408, 64), (1024, 1024, 1024), (4096, 4096, 4096)],
-    "linear_relu": [(64, 5408, 64), (4096, 4096, 4096)],
-    "linear_sigmoid": [(4096, 4096, 4096)],
-    "linear_tanh": [(4096, 4096, 4096)],
-    "softmax": [(4096, 1024), (4096, 8192), (65536, 10)],
-    "cross_entropy": [(65536, 10), (4096, 8192), (1024, 50000)],
-    "mse_loss": [(1024, 1024), (8192, 8192)],
-    "binary_cross_entropy_with_logits": [(1024, 1024), (8192, 8192)],
-    "conv2d": [(64, 1, 28, 28, 32, 3, 3), (32, 64, 56, 56, 64, 3, 3), (16, 128, 28, 28, 128, 3, 3)],
-    "max_pool2d": [(64, 32, 26, 26), (32, 64, 112, 112), (16, 256, 56, 56)],
-}
-OPTIMISER_SIZES = [1 << 20, 1 << 24, 1 << 26]
+# sizes per operation (the argument of Case.make), large enough to fill an H100; they live
+# beside the roofline so that the compile check and the targets use the same calls
+from bigmodel_lab.kernels.roofline import OPTIMISER_SIZES, SIZES  # noqa: E402
+
+#: The targets checked on a GPU (see the module docstring).
+MIN_COPY_FRACTION = 0.8  # memory-bound forward, largest size: of the measured copy bandwidth
+MIN_MATMUL_FRACTION = 0.8  # linear at 4096³ in float16 / bfloat16: of torch.matmul's speed
 
 
 def _fail(message: str) -> None:
@@ -222,6 +223,73 @@ def bench_optimisers(dtype, args, peaks):
     return rows
 
 
+def add_roofline(frame, dtype):
+    """Add the H100's analytic lower bound on each call's time, and the fraction reached."""
+    from bigmodel_lab.kernels import roofline
+
+    def target(row):
+        shape = tuple(int(v) for v in str(row["shape"]).split("x"))
+        return roofline.bound(roofline.work(row["op"], shape, dtype, row["mode"]), dtype)
+
+    bounds = frame.apply(target, axis=1, result_type="expand")
+    frame["H100 bound"] = bounds["bound"]
+    frame["H100 target ms"] = bounds["target ms"]
+    frame["of target"] = frame["H100 target ms"] / frame["ms"]
+    return frame
+
+
+def check_targets(frame, peaks, dtype, matmul_4096_ms) -> list[tuple[str, bool, str]]:
+    """(target, met, detail) for each of the project's targets that this run can judge."""
+    checks = []
+    fwd = frame[frame["mode"] == "forward"]
+    memory_ops = [op for op in fwd["op"].unique() if not op.startswith(("linear", "conv2d"))]
+    for op in memory_ops:
+        rows = fwd[fwd["op"] == op]
+        largest = rows.loc[rows["H100 target ms"].idxmax(), "shape"]  # the most bytes
+        at = rows[rows["shape"] == largest].set_index("provider")["ms"]
+        if "torch eager" in at:
+            checks.append(
+                (
+                    f"{op} {largest}: at least as fast as torch eager",
+                    bool(at["triton"] <= at["torch eager"]),
+                    f"{at['triton']:.4g} ms vs {at['torch eager']:.4g} ms",
+                )
+            )
+        gbs = rows[(rows["shape"] == largest) & (rows["provider"] == "triton")]["GB/s"].iloc[0]
+        if not math.isnan(gbs):
+            checks.append(
+                (
+                    f"{op} {largest}: above {MIN_COPY_FRACTION:.0%} of copy bandwidth",
+                    bool(gbs >= MIN_COPY_FRACTION * peaks["GB/s"]),
+                    f"{gbs:.0f} GB/s of {peaks['GB/s']:.0f}",
+                )
+            )
+    ce = frame[
+        (frame["op"] == "cross_entropy") & (frame["provider"].isin(["triton", "torch eager"]))
+    ]
+    for (shape, mode), rows in ce.groupby(["shape", "mode"], sort=False):
+        at = rows.set_index("provider")["ms"]
+        checks.append(
+            (
+                f"cross_entropy {shape} {mode}: faster than eager log_softmax + nll_loss",
+                bool(at["triton"] < at["torch eager"]),
+                f"{at['triton']:.4g} ms vs {at['torch eager']:.4g} ms",
+            )
+        )
+    if dtype in (torch.float16, torch.bfloat16) and matmul_4096_ms is not None:
+        rows = fwd[(fwd["op"] == "linear") & (fwd["shape"] == "4096x4096x4096")]
+        if len(rows):
+            ms = rows[rows["provider"] == "triton"]["ms"].iloc[0]
+            checks.append(
+                (
+                    f"linear 4096³ forward: within {MIN_MATMUL_FRACTION:.0%} of torch.matmul",
+                    bool(matmul_4096_ms / ms >= MIN_MATMUL_FRACTION),
+                    f"{ms:.4g} ms vs torch.matmul {matmul_4096_ms:.4g} ms",
+                )
+            )
+    return checks
+
+
 def add_ratios(frame):
     """Add "triton speed-up" = this provider's time / the Triton kernel's time for the same
     operation, size and mode (> 1: the Triton kernel is faster; 1 on the Triton row)."""
@@ -288,7 +356,11 @@ def main(argv=None) -> None:
     if not args.no_optimisers and not args.ops:
         rows += bench_optimisers(dtype, args, peaks)
 
-    frame = add_ratios(pd.DataFrame(rows))
+    frame = add_roofline(add_ratios(pd.DataFrame(rows)), dtype)
+    matmul_4096_ms = None
+    if "linear" in names:
+        a = torch.randn(4096, 4096, device="cuda", dtype=dtype)
+        matmul_4096_ms = time_ms(lambda: torch.matmul(a, a), args.warmup, args.reps)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     meta = {
         "device": device,
@@ -307,6 +379,11 @@ def main(argv=None) -> None:
     with pd.option_context("display.width", 200, "display.max_rows", None):
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"written to {out}")
+    checks = check_targets(frame, peaks, dtype, matmul_4096_ms)
+    for target, met, detail in checks:
+        print(f"{'met   ' if met else 'MISSED'} {target} ({detail})")
+    if not all(met for _, met, _ in checks):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

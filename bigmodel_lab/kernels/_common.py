@@ -74,6 +74,10 @@ def warn_if_long(op: str, macs: float, kind: str, instead: str) -> None:
 
 SUPPORTED_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
 
+#: dtypes that the interpreter cannot compute with. ``compile_check`` empties it while it
+#: records launches without running them, so that bfloat16 calls can be recorded on a CPU.
+INTERPRETER_REFUSED_DTYPES: set[torch.dtype] = {torch.bfloat16}
+
 
 def check_tensor(name: str, t, *, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
     """Check one floating input tensor and return it contiguous.
@@ -96,7 +100,7 @@ def check_tensor(name: str, t, *, ndim: int | tuple[int, ...] | None = None) -> 
             f"{name}: dtype {t.dtype} is not supported; the kernels take float32, "
             f"float16 or bfloat16 (they accumulate in float32). Use {name}.float()."
         )
-    if INTERPRETED and t.dtype == torch.bfloat16:
+    if INTERPRETED and t.dtype in INTERPRETER_REFUSED_DTYPES:
         raise ValueError(
             f"{name}: bfloat16 is refused under Triton's interpreter, which stores bfloat16 as raw "
             "16-bit integers and silently computes garbage with them. Use "
@@ -220,23 +224,39 @@ def first_order_only(op: str, instead: str):
 # blocks there and launch a handful of programs. A block size changes at most the order in
 # which float32 partial sums are added, never the formula.
 
-#: Upper limits on block sizes, chosen per mode. Tests shrink them (see
-#: tests/kernels/conftest.py) so that small inputs still take every path a large input takes
-#: on a GPU: many programs, ragged last blocks, loops of several steps, split reductions.
-CAPS: dict[str, int] = {
-    "elements": 1 << 16 if INTERPRETED else 1024,  # element-wise kernels
-    "row_tile": 1 << 16 if INTERPRETED else 4096,  # rows x columns of softmax and losses
-    "matmul_mn": 128 if INTERPRETED else 64,  # matmul tile rows and columns
-    "matmul_k": 256 if INTERPRETED else 32,  # matmul step along the shared dimension
-    "reduce": 1 << 16 if INTERPRETED else 1024,  # partial sums read per step
-    "columns": 1024 if INTERPRETED else 128,  # columns per program of a column sum
-    "conv_pixels": 8192 if INTERPRETED else 64,  # conv tile along pixels (n, i, j)
-    "conv_channels": 128 if INTERPRETED else 64,  # conv tile along channels
-    "conv_inner": 128 if INTERPRETED else 32,  # conv tile along (c, p, q) or (f, p, q)
-    # pixels per chunk of the conv weight gradient's reduction; on a GPU the chunks run in
-    # parallel, under the interpreter one chunk is fastest
-    "conv_split": 1 << 62 if INTERPRETED else 512,
+#: Upper limits on block sizes on a GPU, where thousands of programs run at once.
+GPU_CAPS: dict[str, int] = {
+    "elements": 1024,  # element-wise kernels
+    "row_tile": 4096,  # rows x columns of softmax and losses
+    "matmul_mn": 64,  # matmul tile rows and columns
+    "matmul_k": 32,  # matmul step along the shared dimension
+    "reduce": 1024,  # partial sums read per step
+    "columns": 128,  # columns per program of a column sum
+    "conv_pixels": 64,  # conv tile along pixels (n, i, j)
+    "conv_channels": 64,  # conv tile along channels
+    "conv_inner": 32,  # conv tile along (c, p, q) or (f, p, q)
+    "conv_split": 512,  # pixels per chunk of the conv weight gradient's reduction
 }
+
+#: The same limits under the interpreter, where programs run one after the other: few, large
+#: blocks ("conv_split": one chunk is fastest there).
+INTERPRETER_CAPS: dict[str, int] = {
+    "elements": 1 << 16,
+    "row_tile": 1 << 16,
+    "matmul_mn": 128,
+    "matmul_k": 256,
+    "reduce": 1 << 16,
+    "columns": 1024,
+    "conv_pixels": 8192,
+    "conv_channels": 128,
+    "conv_inner": 128,
+    "conv_split": 1 << 62,
+}
+
+#: The limits this process uses. Tests shrink them (see tests/kernels/conftest.py) so that
+#: small inputs still take every path a large input takes on a GPU: many programs, ragged last
+#: blocks, loops of several steps, split reductions.
+CAPS: dict[str, int] = dict(INTERPRETER_CAPS if INTERPRETED else GPU_CAPS)
 
 
 def next_power_of_2(n: int) -> int:
@@ -270,12 +290,91 @@ def matmul_blocks(m: int, n: int, k: int) -> tuple[int, int, int]:
     )
 
 
-def launch_elementwise(kernel, n: int, *args, **constexprs) -> None:
+# -- autotuning (GPU only) ----------------------------------------------------------------------
+# On a GPU the best block depends on the device and the size, so the kernels launched through
+# ``launch_tunable`` let ``triton.autotune`` time a few configurations on the first call for
+# each size and keep the fastest. Under the interpreter timings mean nothing: blocks are fixed.
+
+#: True where ``launch_tunable`` autotunes: compiled kernels with the default caps. The
+#: ``tiny_blocks`` test fixture switches it off, so that its small blocks are really used.
+AUTOTUNE: bool = not INTERPRETED
+
+#: Element-wise kernels: elements per program and warps (4 warps x 32 threads x 8 elements).
+ELEMENTWISE_CONFIGS = (
+    triton.Config({"BLOCK": 1024}, num_warps=4),
+    triton.Config({"BLOCK": 2048}, num_warps=8),
+    triton.Config({"BLOCK": 4096}, num_warps=8),
+)
+
+#: Matmul tiles for 16-bit operands (tensor cores), after the Triton matmul tutorial; the
+#: largest needs (128·64 + 64·256) · 2 bytes · 3 stages = 144 KiB of shared memory.
+MATMUL_CONFIGS_16BIT = (
+    triton.Config({"BLOCK_M": 128, "BLOCK_N": 256, "BLOCK_K": 64}, num_warps=8, num_stages=3),
+    triton.Config({"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 64}, num_warps=8, num_stages=4),
+    triton.Config({"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 32}, num_warps=4, num_stages=4),
+    triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=4),
+)
+
+#: Matmul tiles for float32 operands, multiplied in IEEE precision without tensor cores: four
+#: bytes an element, so smaller tiles fit the shared memory of an A100 (164 KiB per block).
+MATMUL_CONFIGS_32BIT = (
+    triton.Config({"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 32}, num_warps=8, num_stages=3),
+    triton.Config({"BLOCK_M": 64, "BLOCK_N": 128, "BLOCK_K": 32}, num_warps=4, num_stages=3),
+    triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=3),
+)
+
+
+def matmul_configs(dtype: torch.dtype) -> tuple:
+    """The matmul tiles autotuning tries for operands of this dtype."""
+    return MATMUL_CONFIGS_32BIT if dtype == torch.float32 else MATMUL_CONFIGS_16BIT
+
+
+_TUNERS: dict = {}
+
+
+def launch_tunable(
+    kernel, grid, *args, configs, key, fixed: dict, restore=(), **constexprs
+) -> None:
+    """Launch ``kernel[grid(blocks)](*args, **constexprs, **blocks)`` with tuned or fixed blocks.
+
+    grid: a function of the dict of block constexprs, returning the launch grid. With
+    ``AUTOTUNE``, ``triton.autotune`` picks the blocks among ``configs`` for each value of the
+    arguments named in ``key`` (and of the tensors' dtypes); ``restore`` names the arguments a
+    kernel updates in place, which the tuner restores after each trial. Otherwise the blocks
+    are ``fixed``. ``compile_check`` hands in a recorder instead of a kernel: it provides
+    ``autotune(configs)`` and so records every configuration the GPU would try.
+    """
+    if not AUTOTUNE:
+        kernel[grid(fixed)](*args, **constexprs, **fixed)
+        return
+    if hasattr(kernel, "autotune"):
+        tuner = kernel.autotune(configs)
+    else:
+        tuner = _TUNERS.get((kernel, configs))
+        if tuner is None:
+            tuner = triton.autotune(list(configs), key=list(key), restore_value=list(restore))(
+                kernel
+            )
+            _TUNERS[kernel, configs] = tuner
+    tuner[grid](*args, **constexprs)
+
+
+def launch_elementwise(kernel, n: int, *args, restore=(), **constexprs) -> None:
     """Launch a flat element-wise kernel ``kernel(*args, n, BLOCK=..., **constexprs)``.
 
-    An empty tensor launches nothing: there is no program to run and nothing to write.
+    ``restore``: arguments updated in place (optimiser steps), see ``launch_tunable``. An empty
+    tensor launches nothing: there is no program to run and nothing to write.
     """
     if n == 0:
         return
-    block = elementwise_block(n)
-    kernel[(triton.cdiv(n, block),)](*args, n, BLOCK=block, **constexprs)
+    launch_tunable(
+        kernel,
+        lambda meta: (triton.cdiv(n, meta["BLOCK"]),),
+        *args,
+        n,
+        configs=ELEMENTWISE_CONFIGS,
+        key=("n",),
+        fixed={"BLOCK": elementwise_block(n)},
+        restore=restore,
+        **constexprs,
+    )

@@ -130,6 +130,8 @@ def adam_step_(
         eps,
         weight_decay,
         HAS_WEIGHT_DECAY=weight_decay != 0,
+        # autotuning on a GPU runs the step several times: each trial starts from the same state
+        restore=("param_ptr", "exp_avg_ptr", "exp_avg_sq_ptr"),
     )
     _write_back(param, p)
     _write_back(exp_avg, m)

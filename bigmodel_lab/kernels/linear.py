@@ -34,7 +34,9 @@ from ._common import (
     check_same_dtype,
     check_tensor,
     launch_elementwise,
+    launch_tunable,
     matmul_blocks,
+    matmul_configs,
     warn_if_long,
 )
 from ._reduce import column_sums
@@ -151,8 +153,10 @@ def matmul(
     if c.numel() == 0:
         return c
     bm, bn, bk = matmul_blocks(M, N, K)
-    grid = (triton.cdiv(M, bm), triton.cdiv(N, bn))
-    _linear_forward_kernel[grid](
+    # tiles autotuned on a GPU (see _common.launch_tunable), fixed under the interpreter
+    launch_tunable(
+        _linear_forward_kernel,
+        lambda meta: (triton.cdiv(M, meta["BLOCK_M"]), triton.cdiv(N, meta["BLOCK_N"])),
         a,
         b,
         bias if bias is not None else c,
@@ -164,11 +168,11 @@ def matmul(
         a.stride(1),
         b.stride(0),
         b.stride(1),
+        configs=matmul_configs(a.dtype),
+        key=("M", "N", "K"),
+        fixed={"BLOCK_M": bm, "BLOCK_N": bn, "BLOCK_K": bk},
         HAS_BIAS=bias is not None,
         ACTIVATION=activation,
-        BLOCK_M=bm,
-        BLOCK_N=bn,
-        BLOCK_K=bk,
     )
     return c
 

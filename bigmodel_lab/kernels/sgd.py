@@ -118,6 +118,7 @@ def sgd_step_(
         HAS_MOMENTUM=momentum != 0,
         FIRST_STEP=first,
         NESTEROV=bool(nesterov),
+        restore=("param_ptr", "buf_ptr"),  # autotuning on a GPU runs the step several times
     )
     _write_back(param, p)
     if momentum == 0:

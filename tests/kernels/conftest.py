@@ -39,9 +39,11 @@ def _one_blas_thread():
 @pytest.fixture
 def tiny_blocks(monkeypatch):
     """Shrink every block-size cap to 16, so that small inputs need many programs, ragged last
-    blocks, multi-step loops (the online softmax) and split reductions, as large inputs do."""
+    blocks, multi-step loops (the online softmax) and split reductions, as large inputs do.
+    On a GPU autotuning is switched off too, or it would choose its own (large) blocks."""
     for key in _common.CAPS:
         monkeypatch.setitem(_common.CAPS, key, 16)
+    monkeypatch.setattr(_common, "AUTOTUNE", False)
     return _common.CAPS
 
 
