@@ -117,3 +117,63 @@ def test_ci_runs_the_readme_test_command():
     assert re.search(r"^make test\b", readme, re.M)
     assert re.search(r"^make book\b", readme, re.M)
     assert re.search(r"^make test$", ci, re.M)
+
+
+# What a compared output must never print: whether two float results agree bit for bit. Such a
+# line reads "True" on one machine and "False" on another (summation order), see README.md.
+BIT_EQUALITY = [
+    re.compile(r"\bexact\b\s+close\b"),  # an "exact" column beside "close"
+    re.compile(r"identical bits|bit[- ]for[- ]bit|bit[- ]identical", re.I),
+    # "... equal ...: True" with no tolerance named
+    re.compile(
+        r"^(?!.*(within|places|rounded|toleran|atol|rtol)).*\bequal\b.*:\s*(True|False)\s*$", re.M
+    ),
+]
+DIFFERENCE_HEADER = re.compile(r"max_abs_diff|\bvs\b|difference|\|diff\|", re.I)
+
+
+def compared_outputs(nb):
+    """(cell index, text) of every stream or text/plain output that nbval compares."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.get("tags", [])
+        if "nbval-ignore-output" in tags or "nbval-skip" in tags:
+            continue
+        for out in cell.outputs:
+            if out.output_type == "stream":
+                yield index, out.text
+            elif out.output_type in ("execute_result", "display_data"):
+                yield index, out.get("data", {}).get("text/plain", "")
+
+
+def bit_equality_lines(text: str) -> list[str]:
+    """Lines that print bit equality, or a bare 0 in a table of differences."""
+    found = [m.group(0) for pattern in BIT_EQUALITY for m in pattern.finditer(text)]
+    in_table = False
+    for line in text.splitlines():
+        if DIFFERENCE_HEADER.search(line):
+            in_table = True
+            continue
+        if not line.strip():
+            in_table = False
+        elif in_table and "0" in line.split():
+            found.append(line)
+    return found
+
+
+def test_the_bit_equality_scan_catches_what_it_should():
+    assert bit_equality_lines("      exact  close max_abs_diff\ndb3   True  True  0\n")
+    assert bit_equality_lines("op  kernel vs torch\nrelu            0\n")
+    assert bit_equality_lines("identical bits: False")
+    assert not bit_equality_lines("op  kernel vs torch\nrelu      < 1e-05\n")
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_compared_output_prints_bit_equality(md: Path):
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    bad = [(i, line) for i, text in compared_outputs(nb) for line in bit_equality_lines(text)]
+    assert not bad, (
+        f"{md.with_suffix('.ipynb').name} prints bit equality of floats in compared cells "
+        f"{bad}: print a bound at a stated tolerance instead (README.md, Portability)"
+    )
