@@ -11,19 +11,35 @@ import hashlib
 import os
 from pathlib import Path
 
-#: The repository's data folder (committed, small, licensed files).
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+#: The repository's root and its data folder (committed, small, licensed files).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_DATA = REPO_ROOT / "data"
 
 
 class DataFileError(RuntimeError):
     """A data file is missing, truncated or fails its checksum."""
 
 
+def _installed_from_repository() -> bool:
+    """Whether this package runs from its repository (``pip install -e .``, or no install)."""
+    return (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "bigmodel_lab").is_dir()
+
+
 def cache_dir() -> Path:
-    """Where fetched data sets live: ``$BIGMODEL_LAB_DATA`` if set, else ``~/.cache/bigmodel_lab``."""
+    """Where fetched data sets live: ``$BIGMODEL_LAB_DATA`` if set, else ``~/.cache/bigmodel_lab``.
+
+    Always an absolute path. A relative ``$BIGMODEL_LAB_DATA`` is taken relative to the
+    repository root when the package runs from its repository, so that ``make data`` (run in
+    the root) and a notebook (run in ``notebooks/``) name the same folder; otherwise relative
+    to the current directory.
+    """
     env = os.environ.get("BIGMODEL_LAB_DATA")
-    path = Path(env).expanduser() if env else Path.home() / ".cache" / "bigmodel_lab"
-    return path
+    if not env:
+        return Path.home() / ".cache" / "bigmodel_lab"
+    path = Path(env).expanduser()
+    if not path.is_absolute():
+        path = (REPO_ROOT if _installed_from_repository() else Path.cwd()) / path
+    return Path(os.path.abspath(path))
 
 
 def sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -41,6 +57,11 @@ def verify(path: Path, expected_sha256: str, *, restore: str) -> Path:
     ``restore`` is the command or instruction that brings the file back; it ends the message.
     """
     path = Path(path)
+    if path.is_dir():
+        raise DataFileError(
+            f"{path}: is a folder where the data file should be. Move or remove the folder, "
+            f"then restore the file: {restore}"
+        )
     if not path.is_file():
         raise DataFileError(f"{path}: the file is missing. To restore it: {restore}")
     actual = sha256(path)

