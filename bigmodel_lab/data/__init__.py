@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
+import sys
 from pathlib import Path
 
 #: The repository's root and its data folder (committed, small, licensed files).
@@ -18,6 +20,17 @@ REPO_DATA = REPO_ROOT / "data"
 
 class DataFileError(RuntimeError):
     """A data file is missing, truncated or fails its checksum."""
+
+
+def reinstall_command(requirement: str) -> str:
+    """The command that restores a data file shipped inside a pinned package.
+
+    It names this interpreter, so it reinstalls into the environment that is running (a bare
+    ``pip`` may belong to another one), and ``--no-deps`` leaves every other pin as it is.
+    ``make install`` would not do: it does nothing once ``.venv/.installed`` exists.
+    """
+    python = shlex.quote(sys.executable or "python")
+    return f"{python} -m pip install --force-reinstall --no-deps {requirement}"
 
 
 def _installed_from_repository() -> bool:

