@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(
             f"\n{len(failed)} setting(s) changed a compared output: a printed number depends on "
-            "the machine. Print a bound at a stated tolerance instead (see CONTRIBUTING.md)."
+            "the machine. Print a bound at a stated tolerance instead (README.md, 'Portability')."
         )
         return 1
     print("portability: every compared output is the same under every setting")
