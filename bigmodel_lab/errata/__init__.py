@@ -20,6 +20,8 @@ from enum import Enum
 
 import pandas as pd
 
+from ..progress import progress
+
 #: The five source chapters, by file stem, with their translated titles (cite by title + section).
 SOURCES = {
     "000": "Evaluating the business value of large models",
@@ -105,7 +107,8 @@ def all_records(source: str | None = None) -> list[Erratum]:
     """
     _load_all()
     out = []
-    for order, (meta, fn) in enumerate(_REGISTRY):
+    # computing every record re-runs the source chapters' examples: seconds, so show a bar
+    for order, (meta, fn) in enumerate(progress(_REGISTRY, desc="errata records")):
         if source is not None and meta["source"] != source:
             continue
         out.append((order, Erratum(computed=format_value(fn()), **meta)))

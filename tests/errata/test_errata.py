@@ -86,3 +86,12 @@ def test_every_real_record_is_computed_and_points_at_a_notebook():
         assert rec.computed != rec.printed, f"{rec.section} {rec.quantity}: not an error"
         page = rec.where.split("#")[0]
         assert (root / f"{page}.md").is_file(), f"{rec.where}: no such notebook"
+
+
+def test_computing_every_record_shows_a_progress_bar(monkeypatch, capsys):
+    monkeypatch.setenv("BIGMODEL_LAB_PROGRESS", "1")
+    errata.all_records(source="004")
+    assert "errata records" in capsys.readouterr().err
+    monkeypatch.setenv("BIGMODEL_LAB_PROGRESS", "0")
+    errata.all_records(source="004")
+    assert "errata records" not in capsys.readouterr().err
