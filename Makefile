@@ -14,7 +14,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 help:
 	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
 	@echo "make test       run the whole suite: package tests, nbval over every notebook, checks"
-	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make lab        open the notebooks in JupyterLab, MyST rendered (needs no make data)"
 	@echo "make data       fetch and verify the data sets (make book and make test do it first)"
 	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md;"
 	@echo "                one or a few: make notebooks NB=notebooks/01_forward_backward.md)"
@@ -109,9 +109,21 @@ book: install data $(CACHE_STAMP)
 browser: install
 	BOOK_HTML=book/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider
 
-lab: install data
+# JupyterLab with MyST rendered as in the book (jupyterlab-myst), installed once; after that
+# it opens offline whatever the state of the data (only chapter 5 needs `make data`). The
+# settings in lab-settings/ (no "official Jupyter news" prompt over the notebook) go into the
+# environment's overrides.d. As root (a Docker container) Jupyter needs --allow-root.
+LAB_STAMP := $(VENV)/.lab-installed
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d
+
+$(LAB_STAMP): $(STAMP) lab-settings/overrides.json
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab]"
-	$(BIN)/jupyter lab notebooks
+	mkdir -p $(LAB_OVERRIDES)
+	cp lab-settings/overrides.json $(LAB_OVERRIDES)/bigmodel-lab.json
+	touch $@
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab notebooks $$(test "$$(id -u)" -eq 0 && echo --allow-root)
 
 # Re-execute MyST notebooks and (re)write their paired .ipynb with fresh outputs; refuses
 # when an .ipynb holds edits that its .md lacks (see tools/notebooks.py).

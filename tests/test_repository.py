@@ -3,7 +3,10 @@ every notebook is in the book, and CI runs the README's command."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -177,3 +180,44 @@ def test_no_compared_output_prints_bit_equality(md: Path):
         f"{md.with_suffix('.ipynb').name} prints bit equality of floats in compared cells "
         f"{bad}: print a bound at a stated tolerance instead (README.md, Portability)"
     )
+
+
+def _make_dry_run(target: str) -> list[str]:
+    done = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("uid, root", [("0", True), ("1000", False)])
+def test_make_lab_opens_whatever_the_data_state_and_as_root(tmp_path, uid, root):
+    lines = _make_dry_run("lab")
+    assert not any("bigmodel_lab.data" in line for line in lines), "make lab must not need data"
+    (launch,) = [line for line in lines if "jupyter lab notebooks" in line]
+    fake_id = tmp_path / "id"
+    fake_id.write_text(f"#!/bin/sh\necho {uid}\n")
+    fake_id.chmod(0o755)
+    shown = subprocess.run(
+        ["sh", "-c", launch.replace(".venv/bin/jupyter", "echo jupyter", 1)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"},
+        check=False,
+    ).stdout.split()
+    assert shown[:3] == ["jupyter", "lab", "notebooks"]
+    assert ("--allow-root" in shown) == root
+
+
+def test_the_lab_renders_myst_and_asks_no_news_question():
+    lab = [Requirement(r).name for r in PYPROJECT["project"]["optional-dependencies"]["lab"]]
+    assert "jupyterlab-myst" in lab
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line
+    )
+    assert pins["jupyterlab-myst"] and pins["jupyterlab"]
+    overrides = json.loads((ROOT / "lab-settings" / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    recipe = "\n".join(_make_dry_run("lab"))
+    assert "cp lab-settings/overrides.json .venv/share/jupyter/lab/settings/overrides.d/" in recipe
