@@ -150,3 +150,29 @@ format: install
 
 clean:
 	rm -rf book/_build .pytest_cache
+
+# -- GPU: compiling without one, measuring with one ------------------------------------------
+.PHONY: gpu-compile gpu help-gpu
+
+# `make help` lists these too (a prerequisite runs first, so they come at the top).
+help: help-gpu
+help-gpu:
+	@echo "make gpu-compile  compile every Triton kernel for A100/H100 (no GPU needed), write the resource report"
+	@echo "make gpu          on a CUDA machine: the GPU tests and the kernel benchmark in each dtype"
+
+# Every kernel launch, for sm_80 and sm_90, in float32, float16 and bfloat16, with Triton's
+# compiler and the ptxas of the triton wheel; make test compiles one launch per kernel.
+GPU_REPORT := benchmarks/results/kernel_resources.csv
+
+gpu-compile: install
+	$(BIN)/python -m bigmodel_lab.kernels.compile_check --jobs 2 --csv $(GPU_REPORT)
+
+# The GPU-marked tests, then the benchmark (it prints each measurement beside its H100 target,
+# writes benchmarks/results/kernels_<device>_<dtype>.csv and checks the targets).
+gpu: install
+	@$(BIN)/python -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else \
+		'make gpu: no CUDA device here; the kernels can only be compiled (make gpu-compile)')"
+	$(BIN)/python -m pytest tests -m gpu -p no:cacheprovider
+	status=0; for dtype in float32 float16 bfloat16; do \
+		$(BIN)/python benchmarks/bench_kernels.py --dtype $$dtype || status=1; \
+	done; exit $$status

@@ -28,7 +28,9 @@ kernel. Consequences:
   instance at a time, but exact enough to check every formula; bfloat16 is refused there);
 - with CUDA, kernels are compiled and expect CUDA tensors, in float32, float16 or bfloat16;
 - to use the interpreter on a CUDA machine, set ``TRITON_INTERPRET=1`` before the first import;
-- an explicit ``TRITON_INTERPRET=0`` is respected (``setdefault`` does not override it);
+- an explicit ``TRITON_INTERPRET=0`` is respected (``setdefault`` does not override it); on a
+  machine without CUDA the kernels then only compile, for a ``GPUTarget`` given explicitly:
+  this is how ``compile_check`` builds them for A100 and H100 GPUs (nothing can launch them);
 - import ``bigmodel_lab.kernels`` before ``triton``: if Triton was imported first without the
   variable, its helpers were built for compilation only, and the import here stops with an
   ImportError that says so (setting the variable afterwards cannot repair them).

@@ -315,11 +315,13 @@ MATMUL_CONFIGS_16BIT = (
     triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=4),
 )
 
-#: Matmul tiles for float32 operands, multiplied in IEEE precision without tensor cores: four
-#: bytes an element, so smaller tiles fit the shared memory of an A100 (164 KiB per block).
+#: Matmul tiles for float32 operands, multiplied in IEEE precision without tensor cores: every
+#: product is a register multiply-add, so the tiles are kept to what ``compile_check`` found
+#: to fit the registers on A100 and H100 (128x128x32 with 8 warps, or 64x128x32 with 4, used
+#: all 255 registers per thread and spilled up to 24 bytes).
 MATMUL_CONFIGS_32BIT = (
-    triton.Config({"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 32}, num_warps=8, num_stages=3),
-    triton.Config({"BLOCK_M": 64, "BLOCK_N": 128, "BLOCK_K": 32}, num_warps=4, num_stages=3),
+    triton.Config({"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 16}, num_warps=8, num_stages=3),
+    triton.Config({"BLOCK_M": 64, "BLOCK_N": 128, "BLOCK_K": 32}, num_warps=8, num_stages=3),
     triton.Config({"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, num_warps=4, num_stages=3),
 )
 

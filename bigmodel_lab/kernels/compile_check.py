@@ -19,11 +19,12 @@ cubin. This module does it in three steps.
    that nothing launches. Each launch is specialised by the JIT's own binder for the target's
    backend, exactly as ``JITFunction.run`` does before it compiles, and handed to
    ``triton.compile(ASTSource(...), target=GPUTarget("cuda", arch, 32))``.
-3. Read the artefacts (:class:`Result`): registers per thread and local memory per thread (where
-   ptxas spills registers) from ``cuobjdump --dump-resource-usage``, shared memory from the
-   compiled kernel's metadata (checked against what one block may use on that GPU), tensor-core
-   instructions (``mma.sync`` / ``wgmma``) and vectorised global loads (``ld.global.v2/v4``)
-   from the PTX.
+3. Read the artefacts (:class:`Result`): registers and stack bytes per thread from
+   ``cuobjdump --dump-resource-usage``; bytes of register spills from ptxas's own log (the
+   children compile afresh, ``TRITON_ALWAYS_COMPILE=1``, so that ptxas runs and reports);
+   shared memory from the compiled kernel's metadata, checked against what one block may use
+   on that GPU; tensor-core instructions (``mma.sync`` / ``wgmma``) and vectorised global
+   loads (``ld.global.v2/v4``) from the PTX.
 
 A failure names the kernel, the GPU, the dtype, the configuration and the compiler's message.
 Command line (``make gpu-compile``): ``python -m bigmodel_lab.kernels.compile_check --csv PATH``.
@@ -85,7 +86,8 @@ CSV_COLUMNS = (
     "signature",
     "status",
     "registers",
-    "local_bytes",
+    "spill_bytes",
+    "stack_bytes",
     "shared_bytes",
     "tensor_cores",
     "vector_loads",
@@ -114,7 +116,8 @@ def kernel_names() -> list[str]:
 def uses_dot(kernel: str) -> bool:
     """Whether a kernel multiplies tiles with ``tl.dot`` (so tensor cores are relevant)."""
     obj = _package_kernels()[kernel]
-    return "tl.dot(" in inspect.getsource(obj.fn)
+    # the JIT keeps the source it read at import; the file may have changed since
+    return "tl.dot(" in (getattr(obj, "src", None) or inspect.getsource(obj.fn))
 
 
 # -- launches ------------------------------------------------------------------------------------
@@ -321,25 +324,26 @@ def _recording(sink: list, dtype: str):
     """Replace every kernel by a recorder, with the GPU's caps, autotuning and dtypes."""
     from . import _common
 
-    modules = {mod: importlib.import_module(f"{__package__}.{mod}") for mod in MODULES}
     saved = {}
     for name, kernel in _package_kernels().items():
         module = sys.modules[kernel.fn.__module__]
         saved[module, name] = kernel
         setattr(module, name, _Recorder(kernel, sink, dtype))
     caps, refused = dict(_common.CAPS), set(_common.INTERPRETER_REFUSED_DTYPES)
-    autotune = _common.AUTOTUNE
+    autotune, warned = _common.AUTOTUNE, _common._warned_long_launch
     _common.CAPS.update(_common.GPU_CAPS)
     _common.INTERPRETER_REFUSED_DTYPES.clear()
     _common.AUTOTUNE = True
     try:
-        yield modules
+        with warnings.catch_warnings():  # nothing runs, so no launch is slow
+            warnings.simplefilter("ignore", _common.SlowInterpreterWarning)
+            yield
     finally:
         for (module, name), kernel in saved.items():
             setattr(module, name, kernel)
         _common.CAPS.update(caps)
         _common.INTERPRETER_REFUSED_DTYPES.update(refused)
-        _common.AUTOTUNE = autotune
+        _common.AUTOTUNE, _common._warned_long_launch = autotune, warned
 
 
 def _record_here(dtypes) -> list[Launch]:
@@ -379,7 +383,9 @@ class Result:
     message: str = ""  # the failure, naming kernel, GPU, dtype, configuration and the compiler
     signature: str = ""  # e.g. "*fp16:16,*fp16:16,i32:16": ":16" divisible by 16, "=1" constant
     registers: int | None = None  # per thread
-    local_bytes: int | None = None  # local memory per thread: where ptxas spills registers
+    spill_bytes: int | None = None  # registers ptxas stored to local memory, per thread
+    stack_bytes: int | None = None  # stack frame and local memory per thread (spills included)
+    uses_dot: bool = False  # the kernel calls tl.dot
     shared_bytes: int | None = None  # shared memory per block
     tensor_cores: bool | None = None  # mma.sync / wgmma in the PTX
     vector_loads: bool | None = None  # ld.global.v2 / .v4 in the PTX
@@ -391,7 +397,7 @@ class Result:
         def yes_no(v):
             return "" if v is None else ("yes" if v else "no")
 
-        relevant_tc = uses_dot(self.launch.kernel) and self.launch.dtype != "float32"
+        relevant_tc = self.uses_dot and self.launch.dtype != "float32"
         return {
             "kernel": self.launch.kernel,
             "arch": f"sm_{self.arch}",
@@ -400,10 +406,11 @@ class Result:
             "signature": self.signature,
             "status": "ok" if self.ok else "failed",
             "registers": "" if self.registers is None else self.registers,
-            "local_bytes": "" if self.local_bytes is None else self.local_bytes,
+            "spill_bytes": "" if self.spill_bytes is None else self.spill_bytes,
+            "stack_bytes": "" if self.stack_bytes is None else self.stack_bytes,
             "shared_bytes": "" if self.shared_bytes is None else self.shared_bytes,
             "tensor_cores": yes_no(self.tensor_cores) if relevant_tc else "",
-            "vector_loads": yes_no(self.vector_loads) if not uses_dot(self.launch.kernel) else "",
+            "vector_loads": "" if self.uses_dot else yes_no(self.vector_loads),
         }
 
 
@@ -416,12 +423,16 @@ def compile_launches(
 ) -> list[Result]:
     """Compile each launch for each GPU in ``archs`` (80, 90) in child processes.
 
+    launches: Launch objects, or (Launch, arch) pairs, each compiled for its own arch only.
     stages: compiler stages whose text each Result keeps in ``asm`` ("ttir", "ptx", ...).
     jobs: child processes compiling side by side. Results come in the order of the requests.
     """
-    requests = [(launch.to_json(), arch) for launch in launches for arch in archs]
+    requests = []
+    for item in launches:
+        pairs = [item] if isinstance(item, tuple) else [(item, arch) for arch in archs]
+        requests += [(launch.to_json(), arch) for launch, arch in pairs]
     # one kernel's launches go to one child, which compiles each distinct specialisation once
-    kernels = list(dict.fromkeys(launch.kernel for launch in launches))
+    kernels = list(dict.fromkeys(launch["kernel"] for launch, _ in requests))
     chunks = [
         [r for r in requests if kernels.index(r[0]["kernel"]) % max(1, jobs) == i]
         for i in range(max(1, jobs))
@@ -480,11 +491,12 @@ def _compile_here(request: dict, arch: int, stages) -> dict:
         options, signature, constexprs, attrs = fn._pack_args(
             backend, {**kwargs, **opts}, bound, specialization, opts
         )
-        kernel = triton.compile(
-            triton.compiler.ASTSource(fn, signature, constexprs, attrs),
-            target=target,
-            options=options.__dict__,
-        )
+        with contextlib.redirect_stdout(io.StringIO()) as log:  # TRITON_DUMP_PTXAS_LOG
+            kernel = triton.compile(
+                triton.compiler.ASTSource(fn, signature, constexprs, attrs),
+                target=target,
+                options=options.__dict__,
+            )
     except Exception as exc:  # noqa: BLE001 - every compiler failure is reported, with its text
         return {"ok": False, "message": f"{what} failed to compile:\n{_error_text(exc)}"}
     ptx = kernel.asm["ptx"]
@@ -493,7 +505,9 @@ def _compile_here(request: dict, arch: int, stages) -> dict:
         "ok": True,
         "signature": _signature_text(specialization),
         "registers": usage["REG"],
-        "local_bytes": usage["LOCAL"] + usage["STACK"],
+        "spill_bytes": _spill_stores(log.getvalue(), launch.kernel),
+        "stack_bytes": usage["LOCAL"] + usage["STACK"],
+        "uses_dot": "tl.dot(" in fn.src,
         "shared_bytes": int(kernel.metadata.shared),
         "tensor_cores": bool(re.search(r"\b(mma\.sync|wgmma\.mma_async)\b", ptx)),
         "vector_loads": bool(re.search(r"\bld\.global[\w.:]*\.v[248]\.", ptx)),
@@ -527,6 +541,16 @@ def _specialisation_key(request: dict, arch: int) -> str:
     return repr(
         (launch.module, launch.kernel, arch, specialization, launch.num_warps, launch.num_stages)
     )
+
+
+def _spill_stores(ptxas_log: str, name: str) -> int | None:
+    """Bytes of spill stores that ptxas reports for one function (``ptxas -v``)."""
+    match = re.search(
+        rf"Function properties for {re.escape(name)}\s*\n\s*\d+ bytes stack frame, "
+        r"(\d+) bytes spill stores",
+        ptxas_log,
+    )
+    return int(match.group(1)) if match else None
 
 
 def _error_text(exc: BaseException) -> str:
@@ -598,6 +622,8 @@ def _start_child(task: str, payload: dict, *, interpret: bool):
     request, answer = Path(tmp.name) / "request.json", Path(tmp.name) / "answer.json"
     request.write_text(json.dumps({"task": task, "sys_path": sys.path, **payload}))
     env = dict(os.environ, TRITON_INTERPRET="1" if interpret else "0")
+    if not interpret:  # compile afresh, so that ptxas runs and prints its log (spills)
+        env.update(TRITON_ALWAYS_COMPILE="1", TRITON_DUMP_PTXAS_LOG="1")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -653,7 +679,7 @@ def _child_main(request_path: str, answer_path: str) -> None:
         assert not kernels.INTERPRETED, "compiling needs TRITON_INTERPRET=0"
         results, done = [], {}
         for launch, arch in request["requests"]:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()):  # ptxas logs of other launches
                 key = _specialisation_key(launch, arch)
                 if key not in done:  # launches that differ only in values Triton ignores
                     done[key] = _compile_here(launch, arch, request["stages"])
@@ -755,7 +781,7 @@ def summary(rows) -> dict:
         "compiled": len(ok),
         "failed": len(rows) - len(ok),
         "spilling": sorted(
-            {(r["kernel"], r["arch"], r["dtype"]) for r in ok if _int(r, "local_bytes")}
+            {(r["kernel"], r["arch"], r["dtype"]) for r in ok if _int(r, "spill_bytes")}
         ),
         "no_tensor_cores": sorted(
             {(r["kernel"], r["arch"], r["dtype"]) for r in ok if r["tensor_cores"] == "no"}
@@ -792,7 +818,7 @@ def main(argv=None) -> int:
     rows = [r.row() for r in results]
     _print_matrix(rows, args.archs, args.dtypes)
     head = summary(rows)
-    print(f"spills (local memory > 0): {head['spilling'] or 'none'}")
+    print(f"register spills (ptxas spill stores > 0): {head['spilling'] or 'none'}")
     print(
         f"16-bit dot kernels without tensor-core instructions: {head['no_tensor_cores'] or 'none'}"
     )
