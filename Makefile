@@ -122,8 +122,12 @@ $(LAB_STAMP): $(STAMP) lab-settings/overrides.json
 	cp lab-settings/overrides.json $(LAB_OVERRIDES)/bigmodel-lab.json
 	touch $@
 
+# One entry per chapter: each NN_name.md opens as a notebook (jupytext, lab-settings/) and,
+# being paired with its .ipynb (jupytext.formats ipynb,md:myst), shows that file's outputs and
+# saves both files; the .ipynb twins are hidden from the file browser.
+LAB_HIDE := ["__pycache__", "*.pyc", ".ipynb_checkpoints", "*.ipynb"]
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab notebooks $$(test "$$(id -u)" -eq 0 && echo --allow-root)
+	$(BIN)/jupyter lab notebooks $$(test "$$(id -u)" -eq 0 && echo --allow-root) --ContentsManager.hide_globs='$(LAB_HIDE)'
 
 # Re-execute MyST notebooks and (re)write their paired .ipynb with fresh outputs; refuses
 # when an .ipynb holds edits that its .md lacks (see tools/notebooks.py).

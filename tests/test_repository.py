@@ -182,9 +182,25 @@ def test_no_compared_output_prints_bit_equality(md: Path):
     )
 
 
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_pair_is_declared_so_jupyter_saves_both_files(md: Path):
+    """Without the pairing, an edit saved in JupyterLab lands in the .ipynb only, and the next
+    rebuild from the .md discards it."""
+    want = "ipynb,md:myst"
+    text_nb = jupytext.read(md)
+    run_nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    assert text_nb.metadata.get("jupytext", {}).get("formats") == want, (
+        f"{md.name}: add `formats: {want}` under `jupytext:` in its front matter"
+    )
+    assert run_nb.metadata.get("jupytext", {}).get("formats") == want, (
+        f"{md.with_suffix('.ipynb').name}: its metadata lacks jupytext.formats = {want!r}; "
+        f"run `jupytext --set-formats {want} {md}`"
+    )
+
+
 def _make_dry_run(target: str) -> list[str]:
     done = subprocess.run(
-        ["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True, check=True
+        ["make", "-n", "-B", "-C", str(ROOT), target], capture_output=True, text=True, check=True
     )
     return done.stdout.splitlines()
 
@@ -237,3 +253,12 @@ def test_the_readme_names_what_a_first_run_needs():
         assert needed in readme, f"README.md should mention {needed}"
     pinned = re.search(r"torch==([\d.]+) --index-url", readme).group(1)
     assert f"torch=={pinned}\n" in (ROOT / "constraints.txt").read_text()
+
+
+def test_the_lab_shows_one_entry_per_chapter_that_opens_as_a_notebook():
+    overrides = json.loads((ROOT / "lab-settings" / "overrides.json").read_text())
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
+    (launch,) = [line for line in _make_dry_run("lab") if "jupyter lab notebooks" in line]
+    hidden = json.loads(launch.split("--ContentsManager.hide_globs=")[1].strip("'"))
+    assert "*.ipynb" in hidden and "__pycache__" in hidden
