@@ -246,7 +246,7 @@ def _workloads(dtype: torch.dtype):
     )
     from .roofline import OPTIMISER_SIZES, SIZES
 
-    def leaf(*shape):
+    def leaf(*shape):  # uninitialised: no kernel reads it, and no page is touched
         return torch.empty(*shape, dtype=dtype).requires_grad_()
 
     def backward(out, *leaves):
@@ -271,8 +271,8 @@ def _workloads(dtype: torch.dtype):
         x = leaf(*shape)
         backward(cross_entropy(x, torch.zeros(shape[0], dtype=torch.long)), x)
 
-    def pair(fn, target=leaf):
-        def run(shape):
+    def pair(fn):
+        def run(shape):  # fn(prediction, target); zeros are a valid target for either loss
             a, b = leaf(*shape), torch.zeros(*shape, dtype=dtype).requires_grad_()
             backward(fn(a, b), a, b)
 
@@ -381,7 +381,7 @@ class Result:
     arch: int
     ok: bool
     message: str = ""  # the failure, naming kernel, GPU, dtype, configuration and the compiler
-    signature: str = ""  # e.g. "*fp16:16,*fp16:16,i32:16": ":16" divisible by 16, "=1" constant
+    signature: str = ""  # e.g. "*fp16:16,*fp16,i32:16,=1": ":16" divisible by 16, "=1" constant
     registers: int | None = None  # per thread
     spill_bytes: int | None = None  # registers ptxas stored to local memory, per thread
     stack_bytes: int | None = None  # stack frame and local memory per thread (spills included)
@@ -503,7 +503,7 @@ def _compile_here(request: dict, arch: int, stages) -> dict:
     usage = _resource_usage(kernel.asm["cubin"], launch.kernel)
     res = {
         "ok": True,
-        "signature": _signature_text(specialization),
+        "signature": _signature_text(specialization, fn.params),
         "registers": usage["REG"],
         "spill_bytes": _spill_stores(log.getvalue(), launch.kernel),
         "stack_bytes": usage["LOCAL"] + usage["STACK"],
@@ -579,12 +579,17 @@ def _stand_in(v):
     return v
 
 
-def _signature_text(specialization) -> str:
+def _signature_text(specialization, params) -> str:
+    """The non-constexpr arguments as specialised: ``*fp16:16`` (divisible by 16), ``=1``
+    (an integer argument equal to 1, which Triton compiles in as a constant)."""
     parts = []
-    for kind, attr in specialization:
-        if kind == "constexpr":
+    for param, (kind, attr) in zip(params, specialization, strict=True):
+        if param.is_constexpr:
             continue
-        parts.append(kind + (":16" if attr == "D" else ""))
+        if kind == "constexpr":
+            parts.append(f"={attr}")
+        else:
+            parts.append(kind + (":16" if attr == "D" else ""))
     return ",".join(parts)
 
 

@@ -182,6 +182,9 @@ def test_committed_report_covers_every_kernel_gpu_and_dtype():
             for dtype in compile_check.DTYPES:
                 assert (kernel, f"sm_{arch}", dtype) in cells, (kernel, arch, dtype)
     assert set(rows[0]) == set(compile_check.CSV_COLUMNS)
+    # kernel, GPU, dtype, configuration and signature name one compiled kernel: one row each
+    keys = [(r["kernel"], r["arch"], r["dtype"], r["config"], r["signature"]) for r in rows]
+    assert len(set(keys)) == len(keys)
 
 
 def test_a_failure_names_the_kernel_gpu_dtype_configuration_and_the_compiler_message(compiled):
