@@ -59,9 +59,9 @@ TIMES := .cache/make-test-times.txt
 SIDE_LOG := .cache/make-test-side.log
 # $(call stage,NAME,COMMAND): run one stage of make test, record how long it took, and end with
 # the stage's exit status.
-stage = start=$$(date +%s); $(2); rc=$$?; \
+stage = { start=$$(date +%s); $(2); rc=$$?; \
 	echo "  $$(printf '%-46s' '$(1)') $$(( $$(date +%s) - start )) s$$( [ $$rc = 0 ] || echo '  FAILED')" \
-	>> $(TIMES); [ $$rc = 0 ] || echo "make test: stage '$(1)' failed"; (exit $$rc)
+	>> $(TIMES); [ $$rc = 0 ] || echo "make test: stage '$(1)' failed"; (exit $$rc); }
 
 # The longest notebook keeps one worker busy after the other has run out of files, so the
 # portability check and the book build (from the committed outputs, which nbval does not
