@@ -127,7 +127,15 @@ def _update(name: str, old: str) -> str:
     return "; ".join(parts)
 
 
-_OLD = {"w31": "0.3", "w32": "0.4", "w11": "0.5", "w21": "0.8", "b1": "0.1", "b2": "0.2"}
+_OLD = {
+    "w31": "0.3",
+    "w32": "0.4",
+    "w11": "0.5",
+    "w21": "0.8",
+    "b1": "0.1",
+    "b2": "0.2",
+    "b3": "0.1",
+}
 _WRONG_INPUT = {"w11": ("a1", "x1"), "w21": ("a2", "x2")}  # (what it used, what it needs)
 for _name, _old in _OLD.items():
     _step, _new = _LINES[f"step {_name}"], _LINES[f"new {_name}"]
@@ -152,12 +160,12 @@ for _name, _old in _OLD.items():
     source="001",
     section="§4.3",
     quantity="parameters left out of the update",
-    printed="w12, w22 and b3 are not updated",
+    printed="no update line for w12, w22 (权重和偏置更新 updates w31, w32, w11, w21, b1, b2, b3)",
     kind=Kind.INCONSISTENT_SETUP,
     where=W_S2,
 )
 def _skipped():
-    return "; ".join(f"{n}' = {_both(f'new {n}')}" for n in ["w12", "w22", "b3"])
+    return "; ".join(f"{n}' = {_both(f'new {n}')}" for n in ["w12", "w22"])
 
 
 # -- 003 §4.2-4.3: recommendation score and diagnosis softmax --------------------------------------

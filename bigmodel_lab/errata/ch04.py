@@ -124,35 +124,6 @@ def vectors_do_not_transpose():
     )
 
 
-# -- 001 §5.2: the CNN ------------------------------------------------------------------------
-
-
-def missing_channel_axis() -> tuple[tuple[int, ...], str]:
-    """The loaded image array's shape, and what a 1-channel convolution says to such a batch."""
-    from ..data import mnist
-    from ..mnist.cnn import ChapterCNN
-
-    images, _ = mnist.load("test")
-    batch = torch.zeros((64, *images.shape[1:]))  # the chapter's batch: no channel axis
-    return images.shape, _error(lambda: ChapterCNN()(batch))
-
-
-@erratum(
-    source="001",
-    section="§5.2.1",
-    quantity="shape fed to Conv2D(input_shape=(28, 28, 1))",
-    printed="train_images / 255.0, no reshape",
-    kind=Kind.CODE_DOES_NOT_RUN,
-    where=f"{NB}#ch04-cnn-channels",
-)
-def images_lack_the_channel_axis():
-    shape, _ = missing_channel_axis()
-    return (
-        f"the images load with shape {shape} (rank {len(shape)}); the convolution needs "
-        f"rank 4, (N, 28, 28, 1) in Keras or (N, 1, 28, 28) in PyTorch: add the channel axis"
-    )
-
-
 # -- 004 §4.3/§5.2: cats versus dogs ----------------------------------------------------------
 
 

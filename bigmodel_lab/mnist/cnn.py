@@ -182,6 +182,20 @@ class ImprovedCNN(nn.Module):
         return self.head(self.features(self.normalize(x)))
 
 
+def error_without_channel_axis(n: int = 64, size: int = 28) -> str:
+    """What :class:`ChapterCNN` says to ``n`` images of ``size`` × ``size`` with no channel axis.
+
+    ``nn.Conv2d`` reads a 3-D input as one unbatched image (C, H, W), so the batch axis of an
+    (n, size, size) array is taken for n channels, which a 1-channel convolution refuses. Returns
+    "RuntimeError: ..." (or "no error"); ``x.unsqueeze(1)`` adds the axis it needs.
+    """
+    try:
+        ChapterCNN()(torch.zeros(n, size, size))
+    except RuntimeError as exc:
+        return f"RuntimeError: {exc}"
+    return "no error"
+
+
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     """Number of scalar parameters (weights and biases) of ``model``."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)

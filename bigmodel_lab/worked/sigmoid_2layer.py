@@ -48,6 +48,8 @@ WEIGHT_NAMES = {
 }
 BIAS_NAMES = {"b1": (0, 0), "b2": (0, 1), "b3": (1, 0)}
 PARAMETER_NAMES = ["w11", "w21", "w12", "w22", "b1", "b2", "w31", "w32", "b3"]
+#: the parameters the chapter updates, in its order; it prints no update for w12 and w22
+UPDATED = ["w31", "w32", "w11", "w21", "b1", "b2", "b3"]
 
 
 def network() -> DenseNetwork:
@@ -147,6 +149,8 @@ P = {
     "new b1": 0.109,
     "step b2": 0.002,
     "new b2": 0.202,
+    "step b3": 0.039,
+    "new b3": 0.139,
 }
 
 
@@ -183,6 +187,7 @@ def from_own_inputs() -> dict[str, float]:
         "w21": -lr * P["delta1"] * x2,
         "b1": -lr * P["delta1"],
         "b2": -lr * P["delta2"],
+        "b3": -lr * P["delta3"],
     }
     for name, step in steps.items():
         out[f"step {name}"] = step
@@ -282,9 +287,10 @@ LINES = [
     Line("new b1", "updated b1", "0.109", "inherited", "from δ1"),
     Line("step b2", "-α δ2 (added to b2)", "0.002", "inherited", "from δ2"),
     Line("new b2", "updated b2", "0.202", "inherited", "from δ2"),
+    Line("step b3", "-α δ3 (added to b3)", "0.039", "inherited", "from δ3"),
+    Line("new b3", "updated b3", "0.139", "inherited", "from δ3"),
     Line("new w12", "updated w12", "—", "not updated", "skipped"),
     Line("new w22", "updated w22", "—", "not updated", "skipped"),
-    Line("new b3", "updated b3", "—", "not updated", "skipped"),
 ]
 
 
@@ -330,12 +336,9 @@ def step_table() -> pd.DataFrame:
 
 
 def implied_gradients() -> dict[str, float]:
-    """The gradient each printed update implies: (old - new) / lr for the six updated parameters."""
+    """The gradient each printed update implies: (old - new) / lr for the seven updated parameters."""
     w = {name: parameter(network(), name) for name in PARAMETER_NAMES}
-    return {
-        name: (w[name] - P[f"new {name}"]) / LEARNING_RATE
-        for name in ["w31", "w32", "w11", "w21", "b1", "b2"]
-    }
+    return {name: (w[name] - P[f"new {name}"]) / LEARNING_RATE for name in UPDATED}
 
 
 def finite_difference_gradients(y) -> dict[str, float]:
@@ -353,17 +356,22 @@ def finite_difference_gradients(y) -> dict[str, float]:
     return out
 
 
-def implied_versus_referee(y=LABEL_USED) -> pd.DataFrame:
-    """The chapter's implied gradients beside finite differences for the label ``y``."""
+def implied_versus_referee() -> pd.DataFrame:
+    """The chapter's implied gradients beside finite differences for each label.
+
+    The ratio is taken to the gradient for the label the chapter used (1).
+    """
     implied = implied_gradients()
-    fd = finite_difference_gradients(y)
+    stated = finite_difference_gradients(LABEL_STATED)
+    used = finite_difference_gradients(LABEL_USED)
     return pd.DataFrame(
         [
             {
                 "parameter": name,
                 "chapter implies": fmt(g),
-                "finite differences": fmt(fd[name]),
-                "ratio": fmt(g / fd[name], 2),
+                "finite differences, y = 0 (stated)": fmt(stated[name]),
+                "finite differences, y = 1 (used)": fmt(used[name]),
+                "ratio to y = 1": fmt(g / used[name], 2),
             }
             for name, g in implied.items()
         ]

@@ -17,6 +17,7 @@ from bigmodel_lab.mnist.cnn import (
     Standardize,
     conv_output_size,
     count_parameters,
+    error_without_channel_axis,
     layer_table,
 )
 
@@ -194,3 +195,9 @@ def test_maxpool2x2_equals_torch_in_values_and_gradients(n, c, h, w, ties, seed)
 def test_maxpool2x2_refuses_other_ranks():
     with pytest.raises(ValueError, match="N, C, H, W"):
         MaxPool2x2()(torch.zeros(3, 4, 4))
+
+
+def test_a_batch_without_the_channel_axis_is_refused_and_unsqueeze_fixes_it():
+    error = error_without_channel_axis(64)
+    assert error.startswith("RuntimeError") and "64 channels" in error
+    assert ChapterCNN()(torch.zeros(64, 28, 28).unsqueeze(1)).shape == (64, 10)

@@ -38,3 +38,12 @@ def test_every_printed_value_of_001_differs_from_the_computed_one():
         (rec,) = [r for r in records if r.quantity.startswith(line.quantity)]
         assert line.printed in rec.printed
         assert line.printed not in rec.computed.split(), rec
+
+
+def test_the_skipped_parameters_record_names_w12_and_w22_only():
+    # the chapter prints "b_3 ← b_3 − α·δ_3 = ... = 0.1 + 0.039 = 0.139": b3 is updated
+    (skipped,) = [r for r in ch03_records() if r.quantity == "parameters left out of the update"]
+    assert "w12'" in skipped.computed and "w22'" in skipped.computed
+    assert "b3'" not in skipped.computed
+    (b3,) = [r for r in ch03_records() if r.quantity.startswith("updated b3")]
+    assert b3.printed == "0.1 + 0.039 = 0.139" and "0.139" not in b3.computed

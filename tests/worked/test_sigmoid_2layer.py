@@ -145,9 +145,24 @@ def test_the_diagnosed_causes_reproduce_the_printed_numbers():
 
 
 def test_implied_gradients_fail_the_finite_difference_referee():
-    implied, fd = s2.implied_gradients(), s2.finite_difference_gradients(s2.LABEL_USED)
-    for name, g in implied.items():
-        assert abs(g - fd[name]) > 1e-3, name
+    implied = s2.implied_gradients()
+    assert list(implied) == s2.UPDATED and "b3" in implied
+    for y in (s2.LABEL_STATED, s2.LABEL_USED):
+        fd = s2.finite_difference_gradients(y)
+        for name, g in implied.items():
+            assert abs(g - fd[name]) > 1e-3, (name, y)
+
+
+def test_the_chapter_updates_b3_and_skips_only_w12_and_w22():
+    # "b_3 ← b_3 − α·δ_3 = 0.1 − 0.1·−0.389 = 0.1 + 0.039 = 0.139"
+    skipped = {line.key for line in s2.LINES if line.slip == "not updated"}
+    assert skipped == {"new w12", "new w22"}
+    assert s2.P["new b3"] == 0.139 and s2.P["step b3"] == 0.039
+    assert s2.implied_gradients()["b3"] == pytest.approx((0.1 - 0.139) / 0.1, abs=1e-12)
+    # the line is right on its own inputs (0.1 + 0.1 · 0.389) and wrong for both labels
+    assert round(s2.from_own_inputs()["new b3"], 3) == 0.139
+    for y in (s2.LABEL_STATED, s2.LABEL_USED):
+        assert round(s2.exact(y)["new b3"], 3) != 0.139
 
 
 def test_step_table_has_one_row_per_line_and_all_columns():
