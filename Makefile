@@ -21,6 +21,8 @@ help:
 	@echo "make portable   re-run every notebook under other CPU numerics (vector ISA, BLAS, threads)"
 	@echo "make format     apply ruff's formatting and safe fixes (package, tests, notebooks)"
 	@echo "make browser    check the built book in headless Chromium (after make book)"
+	@echo "make gpu-compile  compile every Triton kernel for A100/H100 (no GPU needed), write the resource report"
+	@echo "make gpu          on a CUDA machine: the GPU tests and the kernel benchmark in each dtype"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -156,13 +158,7 @@ clean:
 	rm -rf book/_build .pytest_cache
 
 # -- GPU: compiling without one, measuring with one ------------------------------------------
-.PHONY: gpu-compile gpu help-gpu
-
-# `make help` lists these too (a prerequisite runs first, so they come at the top).
-help: help-gpu
-help-gpu:
-	@echo "make gpu-compile  compile every Triton kernel for A100/H100 (no GPU needed), write the resource report"
-	@echo "make gpu          on a CUDA machine: the GPU tests and the kernel benchmark in each dtype"
+.PHONY: gpu-compile gpu
 
 # Every kernel launch, for sm_80 and sm_90, in float32, float16 and bfloat16, with Triton's
 # compiler and the ptxas of the triton wheel; make test compiles one launch per kernel.
