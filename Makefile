@@ -88,8 +88,9 @@ test: install $(ACTIONLINT)
 		$(BIN)/python -m pytest tests/book -p no:cacheprovider) || { cat $(TIMES); exit 1; }
 	@echo; echo "make test passed; time per stage:"; cat $(TIMES)
 
-# Every notebook under every CPU setting of tests/portability/run.py (about 6x the notebook
-# time, two settings at a time): run it before committing outputs that print computed numbers.
+# Every notebook under every CPU setting of tests/portability/run.py (six runs of every
+# notebook, two at a time: about 25 min on 2 cores): run it before committing outputs that
+# print computed numbers.
 portable: install data
 	$(BIN)/python tests/portability/run.py $(sort $(wildcard notebooks/*.ipynb))
 
