@@ -71,7 +71,7 @@ stage = { start=$$(date +%s); $(2); rc=$$?; \
 test: install $(ACTIONLINT)
 	@mkdir -p .cache && rm -f $(TIMES)
 	@$(call stage,lint (ruff),$(MAKE) --no-print-directory lint)
-	@$(call stage,data (fetch and verify),$(BIN)/python -m bigmodel_lab.data fetch)
+	@$(call stage,data (fetch and verify),$(MAKE) --no-print-directory data)
 	@( $(call stage,portability (chapters 1 3 6 A1; 2 settings),$(BIN)/python \
 		tests/portability/run.py --combined $(FAST_NOTEBOOKS)) && \
 	  $(call stage,book build (committed outputs),$(BIN)/python book/prepare_assets.py && \

@@ -81,6 +81,17 @@ STEPS: dict[str, tuple[str, Callable[[bool], str | None]]] = {
 }
 
 
+def _attempt(step: Callable[[bool], str | None], fetch: bool) -> tuple[str | None, str | None]:
+    """Run one step: (where the data is, None), or (None, one line saying what failed and how
+    to fix it) for a damaged file or an operating-system error."""
+    try:
+        return step(fetch), None
+    except DataFileError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, explain_os_error(exc)
+
+
 def problems(names) -> list[str]:
     """Verify the named data sets without fetching; one line per data set that fails."""
     unknown = [n for n in names if n not in STEPS]
@@ -89,12 +100,9 @@ def problems(names) -> list[str]:
     out = []
     for name in names:
         label, step = STEPS[name]
-        try:
-            step(False)
-        except DataFileError as exc:
-            out.append(f"{label}: {exc}")
-        except OSError as exc:
-            out.append(f"{label}: {explain_os_error(exc)}")
+        _, error = _attempt(step, False)
+        if error is not None:
+            out.append(f"{label}: {error}")
     return out
 
 
@@ -148,17 +156,11 @@ def run(command: str, *, with_imdb: bool = False, out=sys.stdout) -> int:
         failures += 1
         print(f"FAILED  data cache: {problem}", file=out)
     for label, step in steps:
-        try:
-            where = step(fetch)
-        except DataFileError as exc:
+        where, error = _attempt(step, fetch)
+        if error is not None:
             failures += 1
-            print(f"FAILED  {label}: {exc}", file=out)
-            continue
-        except OSError as exc:
-            failures += 1
-            print(f"FAILED  {label}: {explain_os_error(exc)}", file=out)
-            continue
-        if where is not None:
+            print(f"FAILED  {label}: {error}", file=out)
+        elif where is not None:
             print(f"ok      {label}: {where}", file=out)
     return 1 if failures else 0
 
