@@ -31,6 +31,17 @@ SOURCES = {
     "004": "Business-model innovation of large-model companies",
 }
 
+#: What a reader holding only the Chinese article looks for: its title, or, where it has none,
+#: its first heading (000 and 004 open with "1. 背景介绍"; the sentence quoted is the one that
+#: names the article's subject).
+SOURCES_ZH = {
+    "000": "（无标题；首个标题为“1. 背景介绍”，文中自述：“本文旨在深入探讨大模型的商业价值评估模型”）",
+    "001": "大模型：从数据到商业价值的实现",
+    "002": "大模型时代下的新型商业模式",
+    "003": "创业者热情不减，追逐大模型商业化机遇",
+    "004": "（无标题；首个标题为“1. 背景介绍”，文中自述：“本文将围绕大模型企业的商业模式创新”）",
+}
+
 
 class Kind(str, Enum):
     ARITHMETIC = "arithmetic"
@@ -38,6 +49,8 @@ class Kind(str, Enum):
     INCONSISTENT_SETUP = "inconsistent set-up"
     CODE_DOES_NOT_RUN = "code does not run"
     IMPOSSIBLE_CLAIM = "impossible claim"
+    #: a statement in words that is false ("ReLU is linear"), as opposed to a wrong formula
+    WRONG_CLAIM = "wrong claim"
 
 
 @dataclass(frozen=True)
@@ -45,7 +58,8 @@ class Erratum:
     """One error in a source chapter.
 
     source: file stem of the chapter ("000" ... "004"); section: e.g. "§4.3";
-    quantity: what is wrong; printed: what the chapter printed (quoted or translated);
+    quantity: what is wrong; printed: what the chapter printed, quoted in the original Chinese
+    (or the formula or code exactly as printed), so that a reader can find the line;
     computed: what our code computes, as text; kind: a :class:`Kind`;
     where: the book page that demonstrates it (a document path such as
     "notebooks/01_forward_backward", optionally with "#label").
@@ -62,6 +76,10 @@ class Erratum:
     @property
     def title(self) -> str:
         return SOURCES[self.source]
+
+    @property
+    def title_zh(self) -> str:
+        return SOURCES_ZH[self.source]
 
 
 _REGISTRY: list[tuple[dict, Callable[[], object]]] = []
