@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0
 NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help install data test portable book browser lab notebooks lint format clean
+.PHONY: help install data test portable book browser lab notebooks check-quotes lint format clean
 
 help:
 	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
@@ -19,6 +19,7 @@ help:
 	@echo "make notebooks  re-execute every notebook and write its paired .ipynb (after editing a .md;"
 	@echo "                one or a few: make notebooks NB=notebooks/01_forward_backward.md)"
 	@echo "make portable   re-run every notebook under other CPU numerics (vector ISA, BLAS, threads)"
+	@echo "make check-quotes  check that every erratum quotes its Chinese article verbatim (needs ../shared/seeds)"
 	@echo "make format     apply ruff's formatting and safe fixes (package, tests, notebooks)"
 	@echo "make browser    check the built book in headless Chromium (after make book)"
 	@echo "make gpu-compile  compile every Triton kernel for A100/H100 (no GPU needed), write the resource report"
@@ -137,6 +138,11 @@ lab: $(LAB_STAMP)
 NB ?= $(NOTEBOOKS)
 notebooks: install data
 	$(BIN)/python tools/notebooks.py $(NB)
+
+# The articles are not in the repository: SEEDS points at the folder that holds them.
+SEEDS ?= ../shared/seeds
+check-quotes: install
+	$(BIN)/python tools/check_quotes.py --seeds $(SEEDS)
 
 LINTED := $(wildcard bigmodel_lab tests benchmarks book tools)
 

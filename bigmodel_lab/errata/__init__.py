@@ -118,6 +118,13 @@ def _load_all() -> None:
             importlib.import_module(f"{__name__}.{info.name}")
 
 
+def declared() -> list[dict]:
+    """Every registered record's metadata (source, section, quantity, printed, kind, where),
+    without computing its value: what a check of the quotes needs."""
+    _load_all()
+    return [dict(meta) for meta, _ in _REGISTRY]
+
+
 def all_records(source: str | None = None) -> list[Erratum]:
     """Compute and return every registered erratum (optionally for one source chapter).
 
