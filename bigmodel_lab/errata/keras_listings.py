@@ -159,6 +159,56 @@ def run_port_cnn(n_train: int | None = None, epochs: int = EPOCHS, seed: int = 0
     }
 
 
+def _catsdogs_model(keras):
+    """The 004 §5.2 network, built and compiled exactly as printed."""
+    layers = keras.layers
+    model = keras.Sequential(
+        [
+            layers.Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 3)),
+            layers.MaxPooling2D((2, 2)),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def validation_is_test(n_train: int = 128, n_test: int = 64, epochs: int = 2, seed: int = 0):
+    """What ``fit(..., validation_data=(test_images, test_labels))`` then ``evaluate`` report.
+
+    The 004 §5.2 listing passes its test set as validation data. Its loader does not exist, so
+    the arrays here are random images in [0, 1) of the listing's shape (N, 28, 28, 3) with
+    random 0/1 labels; what is shown does not depend on them: the last epoch's
+    ``val_accuracy`` is ``evaluate``'s test accuracy (same weights, same arrays).
+    """
+    import numpy as np
+
+    keras = import_keras()
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    train_images = rng.random((n_train, 28, 28, 3), dtype=np.float32)
+    test_images = rng.random((n_test, 28, 28, 3), dtype=np.float32)
+    train_labels = rng.integers(0, 2, n_train).astype(np.float32)
+    test_labels = rng.integers(0, 2, n_test).astype(np.float32)
+    model = _catsdogs_model(keras)
+    history = model.fit(
+        train_images,
+        train_labels,
+        epochs=epochs,
+        validation_data=(test_images, test_labels),
+        verbose=0,
+    )
+    test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=0)
+    val_acc = float(history.history["val_accuracy"][-1])
+    return {
+        "val_accuracy": val_acc,
+        "test accuracy": float(test_acc),
+        "difference": abs(val_acc - float(test_acc)),
+    }
+
+
 def run_004_catsdogs() -> dict:
     """Run the 004 §5.2 listing in Keras 3, statement by statement, until one raises.
 
@@ -207,6 +257,7 @@ def run_004_catsdogs() -> dict:
         "error": error,
         "parameters": int(state["model"].count_params()) if "model" in state else None,
         "keras datasets": sorted(n for n in dir(keras.datasets) if not n.startswith("_")),
+        "keras": keras.__version__,
     }
 
 

@@ -11,11 +11,12 @@ Notation (one example per row of X, shape (N, 784); one-hot targets Y, shape (N,
                ∂L/∂W2 = Δ2ᵀ A1,  ∂L/∂b2 = Σ_i Δ2_i,  ∂L/∂W1 = Δ1ᵀ X,  ∂L/∂b1 = Σ_i Δ1_i
     update:    θ ← θ - η ∂L/∂θ
 
-The chapter's pseudocode gets the last two lines wrong: it *adds* the gradient (θ ← θ + ∂L/∂θ,
-which climbs the loss), has no learning rate (η = 1), and multiplies by ``sigmoid_derivative``
-of the hidden *output* A1 (a function it never defines; if it is σ'(·) as its name says, that
-is σ'(A1) = σ(A1)(1 - σ(A1)), not σ'(Z1) = A1(1 - A1)). :class:`UpdateRule` switches each of
-the three choices on its own, so the notebook can show what each one costs.
+The chapter's pseudocode gets the update wrong: it *adds* the gradient (θ ← θ + ∂L/∂θ, which
+climbs the loss) and has no learning rate (η = 1). It also calls ``sigmoid_derivative`` of the
+hidden *output* A1 without defining it: read in the usual way, as a(1 - a) of the output a,
+that is σ'(Z1) and correct; read as σ'(·) evaluated at A1 it would be σ(A1)(1 - σ(A1)).
+:class:`UpdateRule` switches each of the three choices on its own, so the notebook can vary one
+at a time and show what each one costs.
 
 The loss and Δ2 are computed from the logits Z2 (``binary_cross_entropy_with_logits``), so a
 saturated output never produces log(0); that is what lets the printed, diverging update run to
@@ -48,7 +49,7 @@ class UpdateRule:
     sign: -1 descends the loss (correct), +1 climbs it (the chapter's ``+=``);
     lr: the learning rate η (the chapter has none, i.e. 1);
     hidden_derivative: "a(1-a)" multiplies by σ'(Z1) = A1(1 - A1) (correct), "sigmoid'(a)" by
-    σ'(A1) (the chapter's ``sigmoid_derivative(hidden_layer_output)`` read literally).
+    σ'(A1) (the other reading of the chapter's undefined ``sigmoid_derivative(hidden_layer_output)``).
     """
 
     sign: int = -1
@@ -67,8 +68,9 @@ class UpdateRule:
             )
 
 
-#: The update exactly as the pseudocode prints it, and the corrected one.
-PRINTED = UpdateRule(sign=+1, lr=1.0, hidden_derivative="sigmoid'(a)")
+#: The update as the pseudocode prints it (its undefined ``sigmoid_derivative`` given the usual
+#: meaning a(1 - a)), and the corrected one.
+PRINTED = UpdateRule(sign=+1, lr=1.0, hidden_derivative="a(1-a)")
 CORRECTED = UpdateRule()
 
 

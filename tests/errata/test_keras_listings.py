@@ -20,3 +20,21 @@ def test_the_004_listing_fails_at_its_loader_with_keras_own_error():
     # the chapter's stand-in names exactly Keras's data sets and raises Keras's own message
     assert tuple(r["keras datasets"]) == ch04.KERAS_DATASETS
     assert ch04.dogs_cats_loader_error() == r["error"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_004_validation_data_are_its_test_data(seed):
+    r = keras_listings.validation_is_test(n_train=64, n_test=32, epochs=1, seed=seed)
+    assert 0.0 <= r["test accuracy"] <= 1.0
+    assert r["difference"] < 1e-6
+
+
+def test_the_committed_full_runs_name_both_runs_and_the_004_error():
+    rows = keras_listings.read()
+    runs = {row["run"]: row for row in rows if row["listing"].startswith("001")}
+    keras, port = runs["Keras 3, as printed"], runs["PyTorch port ChapterCNN"]
+    assert keras["parameters"] == port["parameters"] == "347146"
+    assert keras["input shape"] == "60000x28x28" and port["input shape"] == "60000x1x28x28"
+    assert abs(float(keras["test accuracy"]) - float(port["test accuracy"])) < 0.01
+    (cats,) = [row for row in rows if row["listing"].startswith("004")]
+    assert "dogs_cats" in cats["outcome"]
