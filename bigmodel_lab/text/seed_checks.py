@@ -10,7 +10,11 @@ chapters: each construct is re-expressed in a few lines that trigger the same fa
 
 from __future__ import annotations
 
+import importlib
 import math
+import random
+import sys
+import types
 from collections import Counter
 from collections.abc import Callable
 
@@ -46,10 +50,43 @@ def exception_text(action: Callable[[], object]) -> str:
 
 
 def import_legacy_torchtext() -> None:
-    """The listing's first import: the legacy torchtext API (Field, BucketIterator)."""
-    import importlib
+    """The listing's first import: the legacy torchtext API (Field, BucketIterator).
 
+    §5.1 installs ``torch torchvision`` only, so torchtext is absent (as it is here); the legacy
+    API existed in torchtext 0.9-0.11 only, which need a torch from 2021.
+    """
     importlib.import_module("torchtext.legacy.data")
+
+
+#: ``torchtext.legacy.datasets.__all__`` in torchtext 0.11, the last release with the legacy
+#: API (read from its source): the IMDb class is spelled ``IMDB``.
+LEGACY_DATASETS = (
+    "LanguageModelingDataset", "SNLI", "MultiNLI", "XNLI", "SST", "TranslationDataset",
+    "Multi30k", "IWSLT", "WMT14", "WikiText2", "WikiText103", "PennTreebank", "TREC", "IMDB",
+    "SequenceTaggingDataset", "UDPOS", "CoNLL2000Chunking", "BABI20",
+)  # fmt: skip
+
+
+def import_imdb_class(name: str = "IMDb") -> None:
+    """``from torchtext.legacy.datasets import <name>`` against a stand-in of torchtext 0.11.
+
+    The stand-in package holds exactly :data:`LEGACY_DATASETS`; Python's own import machinery
+    raises the error, as it would with the real package (whose message also names its file).
+    """
+    names = ("torchtext", "torchtext.legacy", "torchtext.legacy.datasets")
+    saved = {n: sys.modules.get(n) for n in names}
+    stand_ins = {n: types.ModuleType(n) for n in names}
+    for n in LEGACY_DATASETS:
+        setattr(stand_ins["torchtext.legacy.datasets"], n, type(n, (), {}))
+    try:
+        sys.modules.update(stand_ins)
+        exec(f"from torchtext.legacy.datasets import {name}", {})  # noqa: S102
+    finally:
+        for n, module in saved.items():
+            if module is None:
+                sys.modules.pop(n, None)
+            else:
+                sys.modules[n] = module
 
 
 def torchscript_attribute() -> None:
@@ -71,9 +108,146 @@ def pack_time_major_as_batch_first(seq_len: int = 7, batch: int = 4) -> None:
     nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first=True)
 
 
+#: How torchtext 0.11's legacy ``Field`` turns a string into a number when ``use_vocab=False``
+#: (its ``Field.dtypes``): the Python type called on the string, by tensor dtype.
+_LEGACY_DTYPES = {
+    torch.float16: float, torch.float32: float, torch.float64: float,
+    torch.uint8: int, torch.int8: int, torch.int16: int, torch.int32: int, torch.int64: int,
+}  # fmt: skip
+
+
+def legacy_numericalize(values, *, dtype=torch.long, sequential: bool = False) -> torch.Tensor:
+    """Stand-in for torchtext 0.11 ``Field.numericalize`` with ``use_vocab=False``.
+
+    As the real method does: refuse a dtype it cannot coerce to, call ``int``/``float`` on
+    every string of a non-sequential field, then build the tensor. ``Field``'s default dtype
+    is ``torch.long``, so IMDb's labels 'pos' and 'neg' meet ``int('pos')`` first.
+    """
+    if dtype not in _LEGACY_DTYPES:
+        raise ValueError(
+            f"Specified Field dtype {dtype} can not be used with use_vocab=False because we do "
+            "not know how to numericalize it."
+        )
+    convert = _LEGACY_DTYPES[dtype]
+    if not sequential:
+        values = [convert(v) if isinstance(v, str) else v for v in values]
+    return torch.tensor(values, dtype=dtype)
+
+
 def string_labels_without_vocab() -> None:
-    """``LABEL = Field(sequential=False, use_vocab=False)`` tensorises IMDb's 'pos'/'neg' as is."""
-    torch.tensor(["pos", "neg", "pos"])
+    """``LABEL = Field(sequential=False, use_vocab=False)`` on IMDb's labels 'pos' and 'neg'."""
+    legacy_numericalize(["pos", "neg", "pos"])
+
+
+def legacy_bucket_batches(lengths, batch_size: int, *, train: bool, seed: int = 0):
+    """Stand-in for the batches of torchtext 0.11's ``BucketIterator.splits(...)`` defaults.
+
+    Returns the review lengths of each batch, in the order the iterator yields them. As in the
+    real iterator, ``splits`` makes the first data set the training one (``train=True``), and
+    then ``sort = not train``, ``shuffle = train`` and ``sort_within_batch = sort``. The
+    training iterator therefore shuffles the examples, cuts them into pools of 100 batches
+    and batches each pool *unsorted*; the test iterator sorts by length and reverses each batch
+    (decreasing, as packing wants). Python's ``random`` stands in for torchtext's
+    ``RandomShuffler``.
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}.")
+    lengths = [int(n) for n in lengths]
+    order = list(range(len(lengths)))
+
+    def chunks(items, size):
+        return [items[i : i + size] for i in range(0, len(items), size)]
+
+    rng = random.Random(seed)
+    if not train:  # sort=True: one sorted pass, each batch then reversed
+        batches = chunks(sorted(order, key=lambda i: lengths[i]), batch_size)
+        batches = [b[::-1] for b in batches]
+    else:  # shuffle=True, sort_within_batch=False
+        rng.shuffle(order)
+        batches = []
+        for pool in chunks(order, 100 * batch_size):
+            pool_batches = chunks(pool, batch_size)
+            rng.shuffle(pool_batches)
+            batches.extend(pool_batches)
+    return [[lengths[i] for i in b] for b in batches]
+
+
+def imdb_like_lengths(n: int = 640, seed: int = 0) -> list[int]:
+    """Review lengths in tokens, spread like IMDb's (tens to about a thousand)."""
+    rng = np.random.default_rng(seed)
+    return [int(x) for x in np.clip(rng.lognormal(5.2, 0.7, size=n), 10, 2500)]
+
+
+def is_decreasing(values) -> bool:
+    return all(a >= b for a, b in zip(values, values[1:], strict=False))
+
+
+def pack_unsorted_training_batch(batch_size: int = 64) -> None:
+    """Pack a training batch from :func:`legacy_bucket_batches`, ``enforce_sorted`` default.
+
+    The (time, batch) layout error is set aside: the batch is laid out (batch, time), as
+    ``batch_first=True`` expects.
+    """
+    lengths = legacy_bucket_batches(imdb_like_lengths(), batch_size, train=True)[0]
+    embedded = torch.zeros(len(lengths), max(lengths), 4)
+    nn.utils.rnn.pack_padded_sequence(embedded, torch.tensor(lengths), batch_first=True)
+
+
+class ListingTextClassifier(nn.Module):
+    """The §5.2 model rebuilt without its ``nn.TorchScript`` lines, so that it can run.
+
+    Embedding -> Linear -> ReLU -> Dropout -> Linear -> LogSoftmax, applied to each token of the
+    packed batch (its data tensor: the one change that lets the Linear layers accept it), then
+    unpacked, and the row at the last time step returned, as the listing does. ``n_layers`` is
+    accepted and, as in the listing, never read. Batches are (batch, time), with lengths
+    sorted in decreasing order (the two other errors set aside).
+    """
+
+    def __init__(self, vocab_size, embedding_dim, hidden_dim, output_dim, n_layers, dropout):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.model = nn.Sequential(
+            nn.Linear(embedding_dim, hidden_dim),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden_dim, output_dim),
+            nn.LogSoftmax(dim=1),
+        )
+
+    def forward(self, text, text_lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.embedding(text), text_lengths.cpu(), batch_first=True
+        )
+        scored = packed._replace(data=self.model(packed.data))
+        hidden, _ = nn.utils.rnn.pad_packed_sequence(scored)  # (time, batch, classes)
+        return hidden[-1, :, :]
+
+
+#: The listing's sizes: 25,000 words + <unk> + <pad>, embedding 100, hidden 256, 2 classes.
+LISTING_SIZES = dict(vocab_size=25_002, embedding_dim=100, hidden_dim=256, output_dim=2)
+
+
+def listing_parameters(n_layers: int) -> int:
+    """Parameters of :class:`ListingTextClassifier` at the listing's sizes, for ``n_layers``."""
+    model = ListingTextClassifier(**LISTING_SIZES, n_layers=n_layers, dropout=0.5)
+    return sum(p.numel() for p in model.parameters())
+
+
+def listing_embedding_std(seed: int = 0) -> float:
+    """Standard deviation of the embedding rows the listing's model starts from."""
+    torch.manual_seed(seed)
+    model = ListingTextClassifier(**LISTING_SIZES, n_layers=2, dropout=0.5)
+    return float(model.embedding.weight.detach().std())
+
+
+def last_step_rows(lengths=(7, 5, 3, 2), seed: int = 0) -> torch.Tensor:
+    """What ``hidden[-1, :, :]`` returns for one batch of reviews with these lengths."""
+    torch.manual_seed(seed)
+    model = ListingTextClassifier(50, 8, 16, 2, n_layers=2, dropout=0.5).eval()
+    lengths = torch.tensor(lengths)
+    text = torch.randint(1, 50, (len(lengths), int(lengths.max())))
+    with torch.no_grad():
+        return model(text, lengths)
 
 
 # --- Entrepreneurs chase the commercialisation of large models, §5.1-5.4 -----------------
