@@ -135,3 +135,25 @@ def ring_worker(rank, world_size, check_sizes, timing_sizes, repeats=5):
     checks = check_worker(rank, world_size, check_sizes)
     timings = timing_worker(rank, world_size, timing_sizes, repeats) if timing_sizes else []
     return {"checks": checks, "timings": timings}
+
+
+def plot_timings(rows, p: int, alpha: float, beta: float, ax=None):
+    """Measured seconds of the ring and of dist.all_reduce against message bytes (log-log),
+    beside the fitted model T(n) = 2(p − 1)α + 2(p − 1)/p · n/β."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.8))
+    n = np.array([row["bytes"] for row in rows], dtype=float)
+    ax.loglog(n, [row["ring"] for row in rows], "o", label="ring (ours), measured")
+    ax.loglog(n, [row["dist.all_reduce"] for row in rows], "s", label="dist.all_reduce, measured")
+    grid = np.logspace(np.log10(n.min()), np.log10(n.max()), 100)
+    ax.loglog(grid, model_time(grid, p, alpha, beta), "-", label="model fitted to the ring")
+    ax.set(
+        xlabel="message size (bytes)",
+        ylabel="seconds per all-reduce",
+        title=f"all-reduce on {p} local gloo processes",
+    )
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return ax.figure

@@ -172,14 +172,15 @@ def ddp_worker(rank, world_size, x, y, global_batch, steps, configs, lr, seed, t
     """One rank of a DDP run; ``configs`` is a list of ChapterCNN keyword dicts, run in turn.
 
     Returns, per config, the parameters before and after each step, each step's (all-reduced)
-    gradient, and on rank 0 the seconds per step of ``timed_steps`` more steps."""
+    gradient, and, for the first config only, the seconds per step of ``timed_steps`` more
+    steps (the slowest rank's, through the barriers)."""
     per_rank = check_batches(len(x), world_size, global_batch, steps + timed_steps)
     sampler = DistributedSampler(
         TensorDataset(x, y), world_size, rank, shuffle=True, seed=seed, drop_last=True
     )
     loader = DataLoader(TensorDataset(x, y), batch_size=per_rank, sampler=sampler, drop_last=True)
     results = []
-    for kwargs in configs:
+    for index, kwargs in enumerate(configs):
         model = make_model(seed, **kwargs)
         torch.manual_seed(seed + 1000 + rank)  # each rank its own dropout stream
         ddp = DistributedDataParallel(model)  # broadcasts rank 0's parameters and buffers
@@ -194,7 +195,7 @@ def ddp_worker(rank, world_size, x, y, global_batch, steps, configs, lr, seed, t
             after_step=lambda flat, gaps=gaps: gaps.append(max_gap_to_rank0(flat)),
         )
         seconds = None
-        if timed_steps:
+        if timed_steps and index == 0:
             extra = batches[steps : steps + timed_steps]
             dist.barrier()
             start = time.perf_counter()
@@ -243,6 +244,28 @@ def run_ddp(
         timed_steps,
         timeout=timeout,
     )
+
+
+def scaling_table(seconds_per_step: dict[int, float], global_batch: int):
+    """Throughput of a fixed global batch at each number of processes: examples per second,
+    speed-up over one process and efficiency (speed-up / processes)."""
+    import pandas as pd
+
+    if 1 not in seconds_per_step:
+        raise ValueError("seconds_per_step: expected a measurement at 1 process, the baseline.")
+    if not all(s > 0 for s in seconds_per_step.values()):
+        raise ValueError(f"seconds_per_step: expected positive times, got {seconds_per_step}.")
+    base = seconds_per_step[1]
+    rows = [
+        {
+            "processes": p,
+            "examples/s": global_batch / s,
+            "speed-up": base / s,
+            "efficiency": base / s / p,
+        }
+        for p, s in sorted(seconds_per_step.items())
+    ]
+    return pd.DataFrame(rows).set_index("processes")
 
 
 def agreement(

@@ -38,3 +38,14 @@ def exit_on(rank: int, world_size: int, bad_rank: int, code: int = 3) -> float:
 def live_children() -> list[int]:
     """Process ids of this process's multiprocessing children still alive (none after spawn)."""
     return [p.pid for p in multiprocessing.active_children()]
+
+
+def sync_batch_norm_on_cpu(rank: int, world_size: int) -> str:
+    """What ``nn.SyncBatchNorm`` says to a CPU batch inside a gloo process group: the error text
+    (PyTorch all-reduces its statistics only for GPU-like devices), or "no error"."""
+    bn = torch.nn.SyncBatchNorm(4)
+    try:
+        bn(torch.randn(8, 4, 3, 3))
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+    return "no error"

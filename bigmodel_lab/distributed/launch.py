@@ -187,9 +187,10 @@ def _error_for(errors, dead, procs, world_size, started) -> DistributedError:
     summary = errors[first].splitlines()[0]
     absent = sorted(set(range(world_size)) - started)
     if absent and "timed out" in errors[first].lower():
+        # the first line is ours and the same on every run; torch's words (with the port) follow
         return DistributedError(
             f"rank {_names(absent)} never joined the process group of {world_size}: "
-            f"rank {first} gave up waiting for it ({summary})",
+            f"rank {first} gave up waiting for it.\n(rank {first}: {summary})",
             absent,
         )
     # a rank that raised tears its connections down, and its peers then fail inside a
@@ -198,9 +199,10 @@ def _error_for(errors, dead, procs, world_size, started) -> DistributedError:
     first = causes[0]
     summary = errors[first].splitlines()[0]
     after = sorted(set(errors) - set(causes))
-    also = f" (then rank {_names(after)} lost its peers)" if after else ""
+    # whether the peers' errors arrived in time to be named depends on timing: second line
+    also = f"(then rank {_names(after)} lost its peers)\n" if after else ""
     return DistributedError(
-        f"rank {_names(causes)} raised an exception: {summary}{also}\n"
+        f"rank {_names(causes)} raised an exception: {summary}\n{also}"
         f"--- rank {first} traceback ---\n{errors[first]}",
         causes,
     )
@@ -215,7 +217,7 @@ def _is_consequence(error: str) -> bool:
 
 def _reap(procs) -> None:
     """Terminate and join every child still alive, then kill what ignores SIGTERM."""
-    procs = list(procs)
+    procs = [p for p in procs if p.pid is not None]  # a start that failed left nothing to reap
     for p in procs:
         if p.is_alive():
             p.join(timeout=2.0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from datetime import timedelta
 
@@ -98,6 +99,71 @@ def main(argv=None) -> int:
     finally:
         dist.destroy_process_group()
     return 0
+
+
+MODULE = "bigmodel_lab.distributed.train"
+
+
+def torchrun_command(
+    nproc_per_node: int,
+    *script_args: str,
+    nnodes: int = 1,
+    endpoint: str = "HOST:29500",
+    job_id: str = "bigmodel-lab",
+) -> str:
+    """The ``torchrun`` line that starts this script, the same on every node.
+
+    One node: ``--standalone`` (torchrun runs its own rendezvous on a free port). Several
+    nodes: the c10d rendezvous at ``endpoint`` (a host every node can reach and a free port on
+    it), where the nodes find each other and receive their ranks; the line is typed unchanged
+    on each node. The script picks NCCL by itself when CUDA is there.
+    """
+    for name, value in (("nproc_per_node", nproc_per_node), ("nnodes", nnodes)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: expected a positive integer, got {value!r}.")
+    if nnodes == 1:
+        launcher = ["torchrun", "--standalone", "--nproc-per-node", str(nproc_per_node)]
+    else:
+        if ":" not in endpoint:
+            raise ValueError(f"endpoint: expected HOST:PORT, got {endpoint!r}.")
+        launcher = [
+            "torchrun",
+            "--nnodes",
+            str(nnodes),
+            "--nproc-per-node",
+            str(nproc_per_node),
+            "--rdzv-backend",
+            "c10d",
+            "--rdzv-endpoint",
+            endpoint,
+            "--rdzv-id",
+            job_id,
+        ]
+    return " ".join([*launcher, "-m", MODULE, *script_args])
+
+
+def run_torchrun(nproc_per_node: int, *script_args: str, timeout: float = 180.0) -> str:
+    """Run :func:`torchrun_command` (one node) here, with this interpreter's torch; return what
+    rank 0 printed, or raise with torchrun's own error output when it fails."""
+    import subprocess
+
+    command = torchrun_command(nproc_per_node, *script_args).split()
+    # ``python -m torch.distributed.run`` is torchrun, without relying on PATH
+    argv = [sys.executable, "-m", "torch.distributed.run", *command[1:]]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"torchrun did not finish within {timeout:.0f} s: {command}") from exc
+    if done.returncode != 0:
+        # torchrun prefixes each rank's lines with [rankN]; the exception lines name the cause
+        causes = re.findall(r"^\[rank(\d+)\]: (\w+(?:Error|Exception)\b.*)$", done.stderr, re.M)
+        named = "; ".join(f"rank {rank}: {text}" for rank, text in causes) or "no exception line"
+        raise RuntimeError(
+            f"torchrun exited with status {done.returncode} ({named}); its last output:\n"
+            f"{done.stderr[-3000:]}"
+        )
+    return done.stdout
 
 
 if __name__ == "__main__":

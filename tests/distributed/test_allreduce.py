@@ -33,3 +33,12 @@ def test_cost_model_and_fit():
         allreduce.ring_bytes_per_rank(1.0, 0)
     with pytest.raises(ValueError, match="equal-length"):
         allreduce.fit_alpha_beta([1.0], [1.0], 2)
+
+
+def test_the_timing_plot_shows_both_measurements_and_the_model():
+    rows = [
+        {"bytes": b, "ring": 1e-3 + b / 1e9, "dist.all_reduce": 5e-4 + b / 2e9}
+        for b in (64, 4096, 1 << 20)
+    ]
+    fig = allreduce.plot_timings(rows, 2, 5e-4, 1e9)
+    assert len(fig.axes[0].lines) == 3
