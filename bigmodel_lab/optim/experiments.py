@@ -23,6 +23,7 @@ from torch import nn
 
 from ..progress import progress
 from ..training import History, evaluate, fit, seed_everything, train_epoch
+from .dropconnect import DropConnectLinear
 from .early_stopping import EarlyStopping
 from .schedules import _check_count
 
@@ -105,20 +106,31 @@ def diabetes_split(
 
 
 def moons_split(
-    *, n_train: int = 100, n_val: int = 1000, noise: float = 0.35, seed: int = 0
+    *, n_train: int = 100, n_val: int = 1000, n_test: int = 1000, noise: float = 0.35, seed: int = 0
 ) -> Split:
     """Two interleaved half-moons with label noise (sklearn.datasets.make_moons, generated).
 
     With 100 training points and noise 0.35 many labels sit on the wrong side of any smooth
-    boundary, so a wide network can fit the training set only by memorising them. There is
-    no separate test set here: ``X_test``/``y_test`` repeat the validation set.
+    boundary, so a wide network can fit the training set only by memorising them. Training
+    and validation points come from one draw (``random_state=seed``); the test set is a
+    separate draw (``random_state=seed + 1``), so that whatever is chosen on the validation
+    set (an epoch, a hyper-parameter) is judged on points that played no part in choosing it.
     """
     from sklearn.datasets import make_moons
 
     n_train, n_val = _check_count("n_train", n_train), _check_count("n_val", n_val)
+    n_test = _check_count("n_test", n_test)
     X, y = make_moons(n_train + n_val, noise=noise, random_state=seed)
+    X_test, y_test = make_moons(n_test, noise=noise, random_state=seed + 1)
     X, y = X.astype(np.float32), y.astype(np.float32)
-    return Split(X[:n_train], y[:n_train], X[n_train:], y[n_train:], X[n_train:], y[n_train:])
+    return Split(
+        X[:n_train],
+        y[:n_train],
+        X[n_train:],
+        y[n_train:],
+        X_test.astype(np.float32),
+        y_test.astype(np.float32),
+    )
 
 
 def diabetes_least_squares(split: Split):
@@ -265,20 +277,43 @@ def train_classifier(*, epochs: int = 300, lr: float = 1e-3, seed: int = 0, n_te
 # -- over-fitting: dropout, early stopping, batch size ---------------------------------------
 
 
-def moons_mlp(width: int = 256, dropout: float = 0.0) -> nn.Sequential:
-    """2-width-width-1 ReLU network with optional dropout after each hidden layer; one logit."""
+def moons_mlp(width: int = 256, dropout: float = 0.0, dropconnect: float = 0.0) -> nn.Sequential:
+    """2-width-width-1 ReLU network; one logit.
+
+    ``dropout`` adds dropout after each hidden layer; ``dropconnect`` makes the hidden-to-hidden
+    layer a :class:`~bigmodel_lab.optim.dropconnect.DropConnectLinear` (weights dropped). The
+    first layer has only two weights per unit, and dropping one of them half the time would
+    leave a unit blind to one coordinate, not regularise it.
+    """
     width = _check_count("width", width)
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout: expected a probability in [0, 1), got {dropout!r}.")
+    for name, p in (("dropout", dropout), ("dropconnect", dropconnect)):
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"{name}: expected a probability in [0, 1), got {p!r}.")
+
+    # built in order, so that a seed gives the same initial weights with or without DropConnect
+    first = nn.Linear(2, width)
+    middle = (
+        DropConnectLinear(width, width, p=dropconnect) if dropconnect else nn.Linear(width, width)
+    )
     return nn.Sequential(
-        nn.Linear(2, width),
+        first,
         nn.ReLU(),
         nn.Dropout(dropout),
-        nn.Linear(width, width),
+        middle,
         nn.ReLU(),
         nn.Dropout(dropout),
         nn.Linear(width, 1),
     )
+
+
+@torch.no_grad()
+def moons_scores(model: nn.Module, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(binary cross-entropy, accuracy) of a one-logit model on (X, y), in eval mode."""
+    model.eval()
+    logits = model(torch.from_numpy(np.asarray(X, dtype=np.float32)))
+    target = torch.from_numpy(np.asarray(y, dtype=np.float32))[:, None]
+    loss = nn.functional.binary_cross_entropy_with_logits(logits, target).item()
+    return loss, float(((logits > 0).float() == target).float().mean())
 
 
 def train_moons(
@@ -286,6 +321,7 @@ def train_moons(
     *,
     epochs: int,
     dropout: float = 0.0,
+    dropconnect: float = 0.0,
     weight_decay: float = 0.0,
     batch_size: int | None = None,
     lr: float = 3e-3,
@@ -298,7 +334,7 @@ def train_moons(
     ``batch_size`` None means full batch. ``weight_decay`` is AdamW's decoupled decay.
     """
     seed_everything(seed)
-    model = moons_mlp(width, dropout)
+    model = moons_mlp(width, dropout, dropconnect)
     batch_size = len(split.y_fit) if batch_size is None else batch_size
     train_loader, val_loader, _ = split.loaders(batch_size, seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -329,10 +365,17 @@ def train_moons_updates(
     batch_size: int,
     updates: int,
     lr: float = 3e-3,
+    weight_decay: float = 0.0,
     width: int = 256,
     seed: int = 0,
-) -> dict[str, float]:
-    """Exactly ``updates`` Adam steps with mini-batches of ``batch_size``; final losses."""
+    return_model: bool = False,
+):
+    """Exactly ``updates`` Adam steps with mini-batches of ``batch_size``; final losses.
+
+    ``weight_decay`` > 0 makes the optimiser AdamW with that decoupled decay. Returns a dict
+    of updates, epochs, training and validation loss (the test set is not touched); with
+    ``return_model``, the pair (that dict, the trained model).
+    """
     updates = _check_count("updates", updates)
     n = len(split.y_fit)
     batch_size = _check_count("batch_size", batch_size)
@@ -340,7 +383,10 @@ def train_moons_updates(
         raise ValueError(f"batch_size: expected at most {n} (the training set), got {batch_size}.")
     seed_everything(seed)
     model = moons_mlp(width)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    if weight_decay:
+        opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.BCEWithLogitsLoss()
     X, y = torch.from_numpy(split.X_fit), torch.from_numpy(split.y_fit)[:, None]
     gen = torch.Generator().manual_seed(seed)
@@ -357,12 +403,13 @@ def train_moons_updates(
     model.eval()
     with torch.no_grad():
         Xv, yv = torch.from_numpy(split.X_val), torch.from_numpy(split.y_val)[:, None]
-        return {
+        result = {
             "updates": t,
             "epochs": t * batch_size / n,
             "train_loss": loss_fn(model(X), y).item(),
             "val_loss": loss_fn(model(Xv), yv).item(),
         }
+    return (result, model) if return_model else result
 
 
 def batch_size_study(

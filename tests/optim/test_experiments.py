@@ -88,6 +88,64 @@ def test_early_stopping_restores_the_best_epoch():
     assert restored == pytest.approx(min(history.val_loss), rel=1e-5)
 
 
+def test_moons_test_set_is_a_separate_draw():
+    split = E.moons_split(n_train=50, n_val=80, n_test=120, seed=3)
+    assert split.sizes() == {"fit": 50, "validation": 80, "test": 120}
+    seen = {tuple(r) for r in np.concatenate([split.X_fit, split.X_val])}
+    assert not seen & {tuple(r) for r in split.X_test}
+    again = E.moons_split(n_train=50, n_val=80, n_test=120, seed=3)
+    assert np.array_equal(again.X_test, split.X_test)
+    # the training and validation points do not depend on the size of the test set
+    other = E.moons_split(n_train=50, n_val=80, n_test=10, seed=3)
+    assert np.array_equal(other.X_fit, split.X_fit) and np.array_equal(other.X_val, split.X_val)
+    with pytest.raises(ValueError, match="n_test"):
+        E.moons_split(n_test=0)
+
+
+def test_moons_scores_agree_with_the_loss_and_a_count():
+    split = E.moons_split(n_train=40, n_val=50, n_test=60)
+    model, _ = E.train_moons(split, epochs=3, width=16)
+    loss, acc = E.moons_scores(model, split.X_test, split.y_test)
+    with torch.no_grad():
+        logits = model(torch.from_numpy(split.X_test))
+    ref = torch.nn.BCEWithLogitsLoss()(logits, torch.from_numpy(split.y_test)[:, None]).item()
+    assert loss == pytest.approx(ref, rel=1e-6)
+    assert acc == pytest.approx(np.mean((logits[:, 0].numpy() > 0) == split.y_test))
+
+
+def test_dropconnect_replaces_only_the_hidden_to_hidden_layer():
+    from bigmodel_lab.optim.dropconnect import DropConnectLinear
+
+    model = E.moons_mlp(32, dropconnect=0.4)
+    kinds = [type(m).__name__ for m in model if isinstance(m, torch.nn.Linear)]
+    assert kinds == ["Linear", "DropConnectLinear", "Linear"]
+    assert isinstance(model[3], DropConnectLinear) and model[3].p == 0.4
+    torch.manual_seed(0)
+    plain = E.moons_mlp(32)
+    torch.manual_seed(0)
+    same = E.moons_mlp(32, dropconnect=0.4)
+    same.eval()
+    x = torch.randn(5, 2)
+    assert torch.equal(plain(x), same(x))  # same initial weights; eval mode drops nothing
+    with pytest.raises(ValueError, match="dropconnect"):
+        E.moons_mlp(dropconnect=1.0)
+
+
+def test_weight_decay_in_the_update_budget_runs_shrinks_the_weights():
+    split = E.moons_split(n_train=30, n_val=50)
+    plain = E.train_moons_updates(split, batch_size=30, updates=20, width=16)
+    decayed = E.train_moons_updates(split, batch_size=30, updates=20, width=16, weight_decay=5.0)
+    assert plain["train_loss"] != decayed["train_loss"]
+    assert np.isfinite(decayed["val_loss"])
+    again, model = E.train_moons_updates(
+        split, batch_size=30, updates=20, width=16, weight_decay=5.0, return_model=True
+    )
+    assert again == decayed  # seeded: the same run
+    assert E.moons_scores(model, split.X_val, split.y_val)[0] == pytest.approx(
+        decayed["val_loss"], rel=1e-6
+    )
+
+
 def test_update_budget_is_exact_and_bad_batches_are_refused():
     split = E.moons_split(n_train=30, n_val=50)
     res = E.train_moons_updates(split, batch_size=7, updates=11, width=16)
