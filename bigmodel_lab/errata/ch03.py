@@ -28,12 +28,48 @@ NB = "notebooks/03_worked_examples"
 
 W_S2 = f"{NB}#ch03-sigmoid-network"
 
+#: each printed line of 001 §4.3, verbatim (its LaTeX source), for the records' "printed" field
+QUOTES_001 = {
+    "z1": r"z_1 = 0.5 \cdot w_{11} + 0.7 \cdot w_{21} + b_1 = 0.5 \cdot 0.5 + 0.7 \cdot 0.8 + 0.1 = 1.12",
+    "a1": r"a_1 = \sigma(1.12) \approx 0.868",
+    "z2": r"z_2 = 0.5 \cdot w_{12} + 0.7 \cdot w_{22} + b_2 = 0.5 \cdot 0.6 + 0.7 \cdot 0.9 + 0.2 = 1.16",
+    "a2": r"a_2 = \sigma(1.16) \approx 0.875",
+    "z3": (
+        r"z_3 = 0.868 \cdot w_{31} + 0.875 \cdot w_{32} + b_3 = "
+        r"0.868 \cdot 0.3 + 0.875 \cdot 0.4 + 0.1 = 0.518"
+    ),
+    "y_hat": r"\hat{y} = \sigma(0.518) \approx 0.611",
+    "L": r"= -1 \cdot \log(0.611) - 0 \cdot \log(0.389) \approx 0.504",
+    "delta3": r"\delta_3 = \hat{y} - y = 0.611 - 1 = -0.389",
+    "delta2": r"\delta_2 = \delta_3 \cdot w_{32} \cdot \sigma'(z_2) = -0.389 \cdot 0.4 \cdot 0.125 = -0.020",
+    "delta1": r"\delta_1 = \delta_3 \cdot w_{31} \cdot \sigma'(z_1) = -0.389 \cdot 0.3 \cdot 0.868 = -0.091",
+    "w31": (
+        r"w_{31} \leftarrow w_{31} - \alpha \cdot \delta_3 \cdot a_1 = "
+        r"0.3 - 0.1 \cdot -0.389 \cdot 0.868 = 0.3 + 0.030 = 0.33"
+    ),
+    "w32": (
+        r"w_{32} \leftarrow w_{32} - \alpha \cdot \delta_3 \cdot a_2 = "
+        r"0.4 - 0.1 \cdot -0.389 \cdot 0.875 = 0.4 + 0.031 = 0.41"
+    ),
+    "w11": (
+        r"w_{11} \leftarrow w_{11} - \alpha \cdot \delta_1 \cdot a_1 = "
+        r"0.5 - 0.1 \cdot -0.091 \cdot 0.868 = 0.5 + 0.008 = 0.508"
+    ),
+    "w21": (
+        r"w_{21} \leftarrow w_{21} - \alpha \cdot \delta_1 \cdot a_2 = "
+        r"0.8 - 0.1 \cdot -0.091 \cdot 0.875 = 0.8 + 0.008 = 0.808"
+    ),
+    "b1": r"b_1 \leftarrow b_1 - \alpha \cdot \delta_1 = 0.1 - 0.1 \cdot -0.091 = 0.1 + 0.009 = 0.109",
+    "b2": r"b_2 \leftarrow b_2 - \alpha \cdot \delta_2 = 0.2 - 0.1 \cdot -0.020 = 0.2 + 0.002 = 0.202",
+    "b3": r"b_3 \leftarrow b_3 - \alpha \cdot \delta_3 = 0.1 - 0.1 \cdot -0.389 = 0.1 + 0.039 = 0.139",
+}
+
 
 @erratum(
     source="001",
     section="§4.3",
     quantity="number of hidden units",
-    printed="3 hidden neurons (隐藏层有3个神经元)",
+    printed="隐藏层有3个神经元",
     kind=Kind.INCONSISTENT_SETUP,
     where=W_S2,
 )
@@ -45,8 +81,8 @@ def _hidden_units():
 @erratum(
     source="001",
     section="§4.3",
-    quantity="label of the example",
-    printed="label 0 stated; the loss and δ3 use 1",
+    quantity="label of the example (0 stated; the loss and δ3 use 1)",
+    printed=r"实际标签为0 … -1 \cdot \log(0.611) … \delta_3 = \hat{y} - y = 0.611 - 1 = -0.389",
     kind=Kind.INCONSISTENT_SETUP,
     where=W_S2,
 )
@@ -73,7 +109,7 @@ _KINDS = {
 }
 
 
-def _register_value(key: str, extra: str = "") -> None:
+def _register_value(key: str) -> None:
     line = _LINES[key]
     quantity = line.quantity + (
         " (error carried from earlier lines)" if line.slip == "inherited" else ""
@@ -82,7 +118,7 @@ def _register_value(key: str, extra: str = "") -> None:
         source="001",
         section="§4.3",
         quantity=quantity,
-        printed=line.printed + extra,
+        printed=QUOTES_001[key],
         kind=_KINDS[line.slip],
         where=W_S2,
     )(lambda: _both(key))
@@ -95,8 +131,8 @@ for _key in ["z1", "a1", "z2", "a2", "z3", "y_hat", "L", "delta3"]:
 @erratum(
     source="001",
     section="§4.3",
-    quantity="δ2 = δ3 w32 σ'(z2)",
-    printed="-0.389 · 0.4 · 0.125 = -0.020, with σ'(z2) = 0.125 = 1 - a2",
+    quantity="δ2 = δ3 w32 σ'(z2) (σ'(z2) taken as 1 - a2 = 0.125)",
+    printed=QUOTES_001["delta2"],
     kind=Kind.WRONG_FORMULA,
     where=W_S2,
 )
@@ -107,8 +143,8 @@ def _delta2():
 @erratum(
     source="001",
     section="§4.3",
-    quantity="δ1 = δ3 w31 σ'(z1)",
-    printed="-0.389 · 0.3 · 0.868 = -0.091, with σ'(z1) = 0.868 = a1",
+    quantity="δ1 = δ3 w31 σ'(z1) (σ'(z1) taken as a1 = 0.868)",
+    printed=QUOTES_001["delta1"],
     kind=Kind.WRONG_FORMULA,
     where=W_S2,
 )
@@ -150,7 +186,7 @@ for _name, _old in _OLD.items():
         source="001",
         section="§4.3",
         quantity=f"updated {_name}{_what}",
-        printed=f"{_old} + {_step.printed} = {_new.printed}",
+        printed=QUOTES_001[_name],
         kind=_KINDS[_slip],
         where=W_S2,
     )(lambda _name=_name, _old=_old: _update(_name, _old))
@@ -159,8 +195,8 @@ for _name, _old in _OLD.items():
 @erratum(
     source="001",
     section="§4.3",
-    quantity="parameters left out of the update",
-    printed="no update line for w12, w22 (权重和偏置更新 updates w31, w32, w11, w21, b1, b2, b3)",
+    quantity="parameters left out of the update (its 权重和偏置更新 has 7 lines, none for w12, w22)",
+    printed="权重和偏置更新",
     kind=Kind.INCONSISTENT_SETUP,
     where=W_S2,
 )
@@ -178,7 +214,7 @@ W_DX = f"{NB}#ch03-diagnosis"
     source="003",
     section="§4.2.1",
     quantity="shapes of Embedding(i), Embedding(u)",
-    printed="embedding matrices (嵌入矩阵)",
+    printed=r"\( \text{Embedding}(i) \) 和 \( \text{Embedding}(u) \) 分别是商品和用户的嵌入矩阵",
     kind=Kind.INCONSISTENT_SETUP,
     where=W_REC,
 )
@@ -193,7 +229,7 @@ def _embedding_shapes():
     source="003",
     section="§4.3.1",
     quantity="θ_u · Embedding(i) + Embedding(u) · θ_i (two dot products)",
-    printed=fmt_vector(rec.PRINTED_ARGUMENT, 2),
+    printed=r"= \sigma([0.27, 0.34, 0.41])",
     kind=Kind.WRONG_FORMULA,
     where=W_REC,
 )
@@ -209,7 +245,7 @@ def _rec_argument():
     source="003",
     section="§4.3.1",
     quantity="predicted score r̂_ui",
-    printed="≈ 0.8",
+    printed=r"\sigma([0.27, 0.34, 0.41]) \approx 0.8",
     kind=Kind.ARITHMETIC,
     where=W_REC,
 )
@@ -221,7 +257,7 @@ def _rec_score():
     source="003",
     section="§4.3.1",
     quantity="r̂_ui as a prediction of a 1-5 rating",
-    printed="σ(·) predicts r_ui (ratings 2 to 5)",
+    printed=r"我们可以利用大模型进行用户 \( u \) 对商品 \( i \) 的评分预测 … r_{ui} &= 5",
     kind=Kind.IMPOSSIBLE_CLAIM,
     where=W_REC,
 )
@@ -236,9 +272,12 @@ def _rec_range():
 
 @erratum(
     source="003",
-    section="§4.2.2",
-    quantity="softmax(θ · Embedding(x)) with a vector θ",
-    printed="a probability distribution over diseases",
+    section="§4.3.2",
+    quantity="softmax(θ · Embedding(x)) with a vector θ (θ is first a vector here)",
+    printed=(
+        r"\theta &= [0.1, 0.2, 0.3, 0.4, 0.5] … "
+        r"\hat{D} = \text{softmax}(\theta \cdot \text{Embedding}(x))"
+    ),
     kind=Kind.WRONG_FORMULA,
     where=W_DX,
 )
@@ -254,7 +293,7 @@ def _dx_one_score():
     source="003",
     section="§4.3.2",
     quantity="θ · Embedding(x)",
-    printed=fmt_vector(dx.PRINTED_LOGITS, 2),
+    printed=r"= \text{softmax}([0.36, 0.42, 0.48, 0.54, 0.6])",
     kind=Kind.WRONG_FORMULA,
     where=W_DX,
 )
@@ -266,7 +305,7 @@ def _dx_scores():
     source="003",
     section="§4.3.2",
     quantity="softmax of the printed scores",
-    printed="≈ " + fmt_vector(dx.PRINTED_PROBABILITIES, 1),
+    printed=(r"\text{softmax}([0.36, 0.42, 0.48, 0.54, 0.6]) \approx [0.1, 0.1, 0.1, 0.1, 0.5]"),
     kind=Kind.ARITHMETIC,
     where=W_DX,
 )
@@ -280,7 +319,7 @@ def _dx_softmax():
     source="003",
     section="§4.3.2",
     quantity="sum of the printed probabilities",
-    printed="[0.1, 0.1, 0.1, 0.1, 0.5] as a distribution",
+    printed=r"\approx [0.1, 0.1, 0.1, 0.1, 0.5] … 其中，\( \hat{D} \) 是疾病的概率分布",
     kind=Kind.IMPOSSIBLE_CLAIM,
     where=W_DX,
 )
@@ -291,6 +330,23 @@ def _dx_sum():
 # -- 000 §4.5: the gradient formulas of the 3-10-5-2 MLP -------------------------------------------
 
 W_MLP = f"{NB}#ch03-mlp"
+
+_D = r"\frac{\partial \mathcal{L}}{\partial y_k^{(k)}} \cdot \frac{\partial y_k^{(k)}}{\partial z^{(3)}_k}"
+#: the formulas of 000 §4.5 as printed (LaTeX source); mlp.CHAPTER_FORMULAS transcribes them
+QUOTES_000 = {
+    "L": r"\mathcal{L} = -\sum_{k} y_k \log(y_k^{(k)}) + (1 - y_k) \log(1 - y_k^{(k)})",
+    "dW3": r"\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{(3)}_k} = " + _D,
+    "dW2": r"\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{(2)}_j} = \sum_{k} "
+    + _D
+    + r" \cdot \mathbf{a}^{(2)}_j",
+    "db2": r"\frac{\partial \mathcal{L}}{\partial b^{(2)}_j} = \sum_{k} " + _D,
+    "dW1": r"\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{(1)}_i} = \sum_{j} \sum_{k} "
+    + _D
+    + r" \cdot \mathbf{W}^{(2)}_{jk} \cdot \text{ReLU}'(z^{(1)}_i)",
+    "db1": r"\frac{\partial \mathcal{L}}{\partial b^{(1)}_i} = \sum_{j} \sum_{k} "
+    + _D
+    + r" \cdot \text{ReLU}'(z^{(1)}_i)",
+}
 
 
 def _mlp_diff(key: str) -> str:
@@ -303,7 +359,7 @@ def _mlp_diff(key: str) -> str:
     source="000",
     section="§4.5",
     quantity="cross-entropy loss (bracket missing)",
-    printed=mlp.CHAPTER_FORMULAS["L"],
+    printed=QUOTES_000["L"],
     kind=Kind.WRONG_FORMULA,
     where=W_MLP,
 )
@@ -319,7 +375,7 @@ def _mlp_loss():
     source="000",
     section="§4.5",
     quantity="one symbol y for the target and the output",
-    printed="y = Sigmoid(z^(3)) and targets y_k, predictions y_k^(k)",
+    printed=r"\mathbf{y} = \text{Sigmoid}(z^{(3)}) … y_k \log(y_k^{(k)})",
     kind=Kind.INCONSISTENT_SETUP,
     where=W_MLP,
 )
@@ -342,7 +398,7 @@ for _key, _what in [
         source="000",
         section="§4.5",
         quantity=_what,
-        printed=mlp.CHAPTER_FORMULAS[_key],
+        printed=QUOTES_000[_key],
         kind=Kind.WRONG_FORMULA,
         where=W_MLP,
     )(lambda _key=_key: _mlp_diff(_key))

@@ -439,3 +439,90 @@ def loss_before_after(y) -> tuple[float, float]:
     net = network()
     grads = net.backward(net.forward(X), y, "bce")
     return grads.loss, net.step(grads, LEARNING_RATE).loss(X, y, "bce")
+
+
+# -- the arithmetic on the page -------------------------------------------------------------------
+
+
+def _signed(v: float) -> str:
+    """A factor in a product, bracketed when negative: 0.1·(-0.3891)."""
+    text = fmt(v)
+    return f"({text})" if text.startswith("-") else text
+
+
+def arithmetic_table(y) -> pd.DataFrame:
+    """Every line of the example for the label ``y``, with the numbers put into the formula.
+
+    One row per quantity, in the order one computes them by hand: the formula, the formula with
+    the numbers substituted (each shown to 4 decimals), and the result. Every result is computed
+    at full precision from :func:`exact`, so the last digit of a product of displayed factors can
+    differ by one from the result shown.
+    """
+    y = float(_label(y)[0])
+    e = exact(y)
+    w = {name: parameter(network(), name) for name in PARAMETER_NAMES}
+    x1, x2 = X
+    lr = LEARNING_RATE
+    g = lambda n: fmt(w[n], 1)  # noqa: E731  (the printed weights have one decimal)
+    rows = [
+        ("z1", "w11·x1 + w21·x2 + b1", f"{g('w11')}·{x1:g} + {g('w21')}·{x2:g} + {g('b1')}"),
+        ("a1", "σ(z1) = 1/(1 + e^(-z1))", f"1/(1 + e^(-{fmt(e['z1'])}))"),
+        ("z2", "w12·x1 + w22·x2 + b2", f"{g('w12')}·{x1:g} + {g('w22')}·{x2:g} + {g('b2')}"),
+        ("a2", "σ(z2)", f"1/(1 + e^(-{fmt(e['z2'])}))"),
+        (
+            "z3",
+            "w31·a1 + w32·a2 + b3",
+            f"{g('w31')}·{fmt(e['a1'])} + {g('w32')}·{fmt(e['a2'])} + {g('b3')}",
+        ),
+        ("ŷ", "σ(z3)", f"1/(1 + e^(-{fmt(e['z3'])}))"),
+        (
+            "L",
+            "-y·ln ŷ - (1 - y)·ln(1 - ŷ)",
+            f"-ln({fmt(e['y_hat'])})" if y == 1 else f"-ln(1 - {fmt(e['y_hat'])})",
+        ),
+        ("δ3", "ŷ - y", f"{fmt(e['y_hat'])} - {y:g}"),
+        ("σ'(z1)", "a1·(1 - a1)", f"{fmt(e['a1'])}·(1 - {fmt(e['a1'])})"),
+        ("σ'(z2)", "a2·(1 - a2)", f"{fmt(e['a2'])}·(1 - {fmt(e['a2'])})"),
+        ("δ1", "δ3·w31·σ'(z1)", f"{_signed(e['delta3'])}·{g('w31')}·{fmt(e['dsig1'])}"),
+        ("δ2", "δ3·w32·σ'(z2)", f"{_signed(e['delta3'])}·{g('w32')}·{fmt(e['dsig2'])}"),
+    ]
+    keys = {
+        "ŷ": "y_hat",
+        "δ3": "delta3",
+        "σ'(z1)": "dsig1",
+        "σ'(z2)": "dsig2",
+        "δ1": "delta1",
+        "δ2": "delta2",
+    }
+    out = [
+        {"quantity": q, "formula": f, "with the numbers": n, "value": fmt(e[keys.get(q, q)])}
+        for q, f, n in rows
+    ]
+    # the gradient of each parameter is (its δ) times (what it multiplies in the forward pass)
+    inputs = {
+        "w11": ("δ1", "x1", e["delta1"], x1),
+        "w21": ("δ1", "x2", e["delta1"], x2),
+        "w12": ("δ2", "x1", e["delta2"], x1),
+        "w22": ("δ2", "x2", e["delta2"], x2),
+        "b1": ("δ1", None, e["delta1"], None),
+        "b2": ("δ2", None, e["delta2"], None),
+        "w31": ("δ3", "a1", e["delta3"], e["a1"]),
+        "w32": ("δ3", "a2", e["delta3"], e["a2"]),
+        "b3": ("δ3", None, e["delta3"], None),
+    }
+    for name in PARAMETER_NAMES:
+        d_name, in_name, d, v = inputs[name]
+        grad = f"{d_name}·{in_name}" if in_name else d_name
+        if in_name is None:  # a bias multiplies 1
+            shown = _signed(d)
+        else:  # the inputs x print as given, the activations a to 4 decimals
+            shown = f"{_signed(d)}·{fmt(v) if in_name.startswith('a') else f'{v:g}'}"
+        out.append(
+            {
+                "quantity": f"new {name}",
+                "formula": f"{name} - α·{grad}",
+                "with the numbers": f"{g(name)} - {lr:g}·{shown}",
+                "value": fmt(e[f"new {name}"]),
+            }
+        )
+    return pd.DataFrame(out)

@@ -42,8 +42,18 @@ def test_every_printed_value_of_001_differs_from_the_computed_one():
 
 def test_the_skipped_parameters_record_names_w12_and_w22_only():
     # the chapter prints "b_3 ← b_3 − α·δ_3 = ... = 0.1 + 0.039 = 0.139": b3 is updated
-    (skipped,) = [r for r in ch03_records() if r.quantity == "parameters left out of the update"]
+    (skipped,) = [
+        r for r in ch03_records() if r.quantity.startswith("parameters left out of the update")
+    ]
     assert "w12'" in skipped.computed and "w22'" in skipped.computed
     assert "b3'" not in skipped.computed
     (b3,) = [r for r in ch03_records() if r.quantity.startswith("updated b3")]
-    assert b3.printed == "0.1 + 0.039 = 0.139" and "0.139" not in b3.computed
+    assert b3.printed.endswith("= 0.1 + 0.039 = 0.139") and "0.139" not in b3.computed
+
+
+def test_the_vector_theta_record_sits_where_theta_is_first_a_vector():
+    # 003 §4.2.2 only calls θ "模型参数"; §4.3.2 gives it five entries
+    records = [r for r in ch03_records() if r.source == "003"]
+    assert not [r for r in records if r.section == "§4.2.2"]
+    (theta,) = [r for r in records if r.quantity.startswith("softmax(θ · Embedding(x))")]
+    assert theta.section == "§4.3.2" and "[0.1, 0.2, 0.3, 0.4, 0.5]" in theta.printed

@@ -188,3 +188,55 @@ def test_small_steps_along_minus_the_gradient_lower_the_loss(y, lr):
     net = s2.network()
     grads = net.backward(net.forward(s2.X), np.array([y]), "bce")
     assert net.step(grads, lr).loss(s2.X, np.array([y]), "bce") < grads.loss
+
+
+# -- the arithmetic shown on the page, and the figures ---------------------------------------------
+
+
+def _evaluate(expression: str) -> float:
+    """Evaluate a "with the numbers" cell: 0.5·0.5 + 0.8·0.7, 1/(1 + e^(-0.91)), -ln(1 - 0.6)."""
+    import math
+
+    text = expression.replace("·", "*").replace("e^", "math.exp").replace("ln", "math.log")
+    return float(eval(text, {"math": math}))  # noqa: S307 (our own table, not user input)
+
+
+@pytest.mark.parametrize("y", [s2.LABEL_STATED, s2.LABEL_USED])
+def test_the_arithmetic_table_redoes_every_line_with_the_numbers_it_shows(y):
+    table = s2.arithmetic_table(y)
+    e = s2.exact(y)
+    assert len(table) == 12 + len(s2.PARAMETER_NAMES)
+    for row in table.itertuples():
+        shown = float(row.value)
+        # the substituted factors are rounded to 4 decimals, so allow a little more than that
+        assert abs(_evaluate(row._3) - shown) < 2e-4, row
+    for name in s2.PARAMETER_NAMES:
+        value = table.set_index("quantity").loc[f"new {name}", "value"]
+        assert abs(float(value) - e[f"new {name}"]) < 5e-5
+
+
+def test_the_arithmetic_table_refuses_a_label_other_than_0_or_1():
+    with pytest.raises(ValueError, match="label"):
+        s2.arithmetic_table(0.5)
+
+
+def test_the_network_drawing_shows_printed_and_correct_values():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bigmodel_lab.worked import figures
+
+    fig = figures.draw_network(s2.LABEL_USED)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    e = s2.exact(s2.LABEL_USED)
+    for key in ["z1", "a2", "y_hat", "L"]:
+        assert f"{s2.P[key]:.3f}" in texts and f"{e[key]:.4f}" in texts, key
+    plt.close(fig)
+    fig = figures.plot_gradients()
+    heights = [[p.get_height() for p in c] for c in fig.axes[0].containers]
+    assert len(heights) == 3 and all(len(h) == len(s2.PARAMETER_NAMES) for h in heights)
+    true_used = s2.finite_difference_gradients(s2.LABEL_USED)
+    assert np.allclose(heights[2], [true_used[n] for n in s2.PARAMETER_NAMES])
+    plt.close(fig)
