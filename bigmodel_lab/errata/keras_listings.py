@@ -125,13 +125,19 @@ def run_001_cnn(n_train: int | None = None, epochs: int = EPOCHS, seed: int = 0)
     }
 
 
-def run_port_cnn(n_train: int | None = None, epochs: int = EPOCHS, seed: int = 0) -> dict:
-    """Our PyTorch port (``ChapterCNN``) trained on the same budget as :func:`run_001_cnn`."""
+def run_port_cnn(
+    n_train: int | None = None, epochs: int = EPOCHS, seed: int = 0, *, keras_init: bool = False
+) -> dict:
+    """Our PyTorch port (``ChapterCNN``) trained on the same budget as :func:`run_001_cnn`.
+
+    ``keras_init`` starts it from Keras's default initialisation (Glorot-uniform weights, zero
+    biases) instead of PyTorch's.
+    """
     import torch
 
     from ..data import mnist
     from ..mnist.batches import TensorBatches
-    from ..mnist.cnn import ChapterCNN, count_parameters
+    from ..mnist.cnn import ChapterCNN, count_parameters, keras_initialisation
     from ..training import evaluate, fit, predict, seed_everything
 
     _check_budget(n_train, epochs)
@@ -140,6 +146,8 @@ def run_port_cnn(n_train: int | None = None, epochs: int = EPOCHS, seed: int = 0
     n = len(x_train) if n_train is None else n_train
     seed_everything(seed)
     model = ChapterCNN()
+    if keras_init:
+        keras_initialisation(model)
     train_batches = TensorBatches(x_train[:n], y_train[:n], BATCH_SIZE, shuffle=True, seed=seed)
     test_batches = TensorBatches(x_test, y_test, 1000)
     loss_fn = torch.nn.CrossEntropyLoss()
@@ -292,12 +300,17 @@ COLUMNS = (
 )
 
 
+def _port_keras_init(n_train, epochs, seed):
+    return run_port_cnn(n_train, epochs, seed, keras_init=True)
+
+
 def full_runs(seed: int = 0) -> list[dict]:
     """The rows of ``keras_listings.csv``: both listings as printed, and our port."""
     rows = []
     for run, fn in (
         ("Keras 3, as printed", run_001_cnn),
         ("PyTorch port ChapterCNN", run_port_cnn),
+        ("PyTorch port, Keras's initialisation", _port_keras_init),
     ):
         r = fn(None, EPOCHS, seed)
         rows.append(

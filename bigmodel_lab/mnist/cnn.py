@@ -100,6 +100,8 @@ class ChapterCNN(nn.Module):
     Options for the one-change experiments (all off by default, which is the chapter's model):
     ``normalize=(mean, std)`` standardises the input; ``batch_norm`` adds BatchNorm after the
     convolution; ``second_conv`` adds a conv 64@3×3 + ReLU + 2×2 max-pool block.
+    ``in_channels`` and ``size`` (a square side) fit the same layers to other images, such as
+    the RGB images an image folder yields.
     """
 
     def __init__(
@@ -109,16 +111,20 @@ class ChapterCNN(nn.Module):
         batch_norm: bool = False,
         second_conv: bool = False,
         dropout: float = 0.5,
+        in_channels: int = 1,
+        size: int = 28,
     ):
         super().__init__()
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"dropout: expected a probability in [0, 1), got {dropout!r}.")
+        if isinstance(in_channels, bool) or not isinstance(in_channels, int) or in_channels < 1:
+            raise ValueError(f"in_channels: expected a positive integer, got {in_channels!r}.")
         self.normalize = Standardize(*normalize) if normalize is not None else nn.Identity()
-        self.conv = nn.Conv2d(1, 32, kernel_size=3)
+        self.conv = nn.Conv2d(in_channels, 32, kernel_size=3)
         self.bn = nn.BatchNorm2d(32) if batch_norm else nn.Identity()
         self.conv_relu = nn.ReLU()
         self.pool = MaxPool2x2()
-        side = conv_output_size(conv_output_size(28, 3), 2, stride=2)  # 26 -> 13
+        side = conv_output_size(conv_output_size(size, 3), 2, stride=2)  # 28: 26 -> 13
         channels = 32
         if second_conv:
             self.conv2 = nn.Sequential(nn.Conv2d(32, 64, kernel_size=3), nn.ReLU(), MaxPool2x2())
@@ -194,6 +200,22 @@ def error_without_channel_axis(n: int = 64, size: int = 28) -> str:
     except RuntimeError as exc:
         return f"RuntimeError: {exc}"
     return "no error"
+
+
+def keras_initialisation(model: nn.Module) -> nn.Module:
+    """Give every ``Conv2d`` and ``Linear`` of ``model`` Keras's default initialisation, in place.
+
+    Keras's ``Conv2D`` and ``Dense`` start from Glorot-uniform weights, U(±√(6/(fan_in +
+    fan_out))), and zero biases; PyTorch's start from U(±1/√fan_in) for both (Kaiming-uniform
+    with a = √5). The two give the same model after enough training, but not after one short
+    epoch, so a port compared with a Keras run at a small budget should start as Keras does.
+    """
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(module.weight)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+    return model
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
 import torch
@@ -18,6 +19,7 @@ from bigmodel_lab.mnist.cnn import (
     conv_output_size,
     count_parameters,
     error_without_channel_axis,
+    keras_initialisation,
     layer_table,
 )
 
@@ -201,3 +203,28 @@ def test_a_batch_without_the_channel_axis_is_refused_and_unsqueeze_fixes_it():
     error = error_without_channel_axis(64)
     assert error.startswith("RuntimeError") and "64 channels" in error
     assert ChapterCNN()(torch.zeros(64, 28, 28).unsqueeze(1)).shape == (64, 10)
+
+
+@pytest.mark.parametrize("channels, size", [(3, 32), (1, 28), (3, 28), (2, 17)])
+def test_the_chapter_cnn_fits_other_images(channels, size):
+    model = ChapterCNN(in_channels=channels, size=size)
+    side = (size - 2) // 2
+    assert model.fc1.in_features == 32 * side * side
+    assert model(torch.zeros(2, channels, size, size)).shape == (2, 10)
+    with pytest.raises(ValueError, match="in_channels"):
+        ChapterCNN(in_channels=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_keras_initialisation_is_glorot_uniform_with_zero_biases(seed):
+    torch.manual_seed(seed)
+    model = keras_initialisation(ChapterCNN())
+    for layer in (model.conv, model.fc1, model.fc2):
+        w = layer.weight
+        fan_in = w[0].numel()
+        fan_out = w.shape[0] * (w[0, 0].numel() if w.ndim == 4 else 1)
+        bound = math.sqrt(6 / (fan_in + fan_out))
+        assert torch.count_nonzero(layer.bias) == 0
+        assert w.abs().max() <= bound
+        # a uniform law on [-b, b] has variance b²/3; thousands of draws land within 10 %
+        assert abs(w.var().item() / (bound**2 / 3) - 1) < 0.1 or w.numel() < 1000
