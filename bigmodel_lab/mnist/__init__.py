@@ -7,6 +7,8 @@
   the cats-versus-dogs network of 004 §5.2, and layer-by-layer size tables.
 - ``batches``: mini-batches sliced from in-memory tensors, and random-shift augmentation.
 - ``schedule``: per-batch learning-rate schedules (one-cycle) usable with ``training.fit``.
+- ``image_folder``: images in class folders and the PIL transforms (resize, to-tensor,
+  normalise) that the 002 §3.3 script takes from torchvision, which cannot be installed here.
 
 The data come from :mod:`bigmodel_lab.data.mnist`.
 """
