@@ -165,12 +165,28 @@ def to_frame(records: list[Erratum]) -> pd.DataFrame:
     )
 
 
+#: ASCII punctuation that Markdown (with MyST's dollar and amsmath extensions) may read as
+#: syntax; ``|`` is left to the table-cell escape.
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]<>()#+-.!$&~^=:'\"/;,?%@")
+
+
+def literal(text: str) -> str:
+    """``text`` escaped so that Markdown shows it character for character.
+
+    The "chapter printed" column quotes the article's own characters, LaTeX source and code
+    included (``\\(``, ``_``, ``*``, ``$``); unescaped, Markdown would turn them into math,
+    emphasis or nothing. CommonMark lets a backslash escape any ASCII punctuation.
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in str(text))
+
+
 def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool = False) -> str:
     """A Markdown table of the records.
 
     With ``links``, a last column links to the book page that demonstrates each record, as a
     MyST cross-reference (``{ref}`` to the section's label, or ``{doc}`` to the page), which
     the book resolves and checks; the book renders cell Markdown as MyST for this reason.
+    The "chapter printed" column is shown literally (:func:`literal`).
     """
     head = (["source"] if with_source else []) + [
         "section",
@@ -190,7 +206,7 @@ def to_markdown(records: list[Erratum], *, links: bool = True, with_source: bool
         row = ([f"*{r.title}*"] if with_source else []) + [
             r.section,
             r.quantity,
-            r.printed,
+            literal(r.printed),
             r.computed,
             r.kind.value,
         ]

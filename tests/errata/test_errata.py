@@ -70,6 +70,44 @@ def test_renderers_escape_pipes_and_link_the_demonstration(isolated_registry):
     ]
 
 
+def _myst_cell_text(markdown: str) -> str:
+    """The text of the last cell of a Markdown table, parsed as the book parses it (MyST)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(
+        MdParserConfig(enable_extensions={"dollarmath", "amsmath"}), RendererHTML
+    )
+    inline = [t for t in parser.parse(markdown) if t.type == "inline"][-1]
+    assert {c.type for c in inline.children} <= {"text"}, [c.type for c in inline.children]
+    return "".join(c.content for c in inline.children)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("\\`*_{}[]<>()#+-.!$&~^=:'\"/;,?%@| ax1是（）…")),
+        min_size=1,
+    ).filter(lambda s: s.strip() == s)
+)
+def test_the_printed_column_renders_character_for_character(printed):
+    # LaTeX, code and Chinese quotes must reach the page as the article prints them: no math,
+    # no emphasis, no swallowed backslash
+    rec = errata.Erratum(
+        source="003",
+        section="§4.1",
+        quantity="q",
+        printed=printed,
+        computed="1",
+        kind=Kind.WRONG_FORMULA,
+        where="notebooks/x",
+    )
+    row = to_markdown([rec], links=False).splitlines()[-1]
+    cell = row.partition(" | q | ")[2].rpartition(" | 1 | wrong formula |")[0]
+    assert _myst_cell_text(f"| a |\n|---|\n| {cell} |\n") == printed
+
+
 def test_bad_metadata_is_refused():
     with pytest.raises(ValueError, match="source"):
         erratum(
