@@ -5,12 +5,15 @@
 - ``schedules``: step decay, exponential decay, cosine annealing, linear warm-up, and
   warm-up followed by cosine, each matching a torch.optim.lr_scheduler.
 - ``regularization``: L1 and L2 penalties and gradients, soft-thresholding, dropout.
+- ``dropconnect``: DropConnect, a linear layer whose weights are dropped in training.
+- ``search``: grid and random hyper-parameter search.
+- ``ensembles``: bagging (bootstrap samples, averaged probabilities) and AdaBoost with stumps.
 - ``early_stopping``: stop on a validation metric and keep the best weights.
 - ``initialization``: Xavier and He initialisation and the spread of activations with depth.
 - ``surfaces``: 2-D loss surfaces (ill-conditioned quadratic, Rosenbrock, saddle) and a runner.
 - ``problems``: least squares, mini-batches and the exact mini-batch gradient noise.
 - ``experiments``: the chapter's torch models (the 128-64-1 regression, the 10-20-1
-  classifier) and an over-fitting example.
+  classifier) and an over-fitting example with training, validation and test sets.
 """
 
 from .early_stopping import EarlyStopping, stopping_epoch
