@@ -3,6 +3,12 @@
 Each function recomputes, with the package, what a source chapter got wrong about the
 update rule, its hyper-parameters, or its listings. The helpers are also called by the
 notebook, so the page and the errata table show the same computation.
+
+Measured but not recorded: the batch-size statements of 000 §3.6.1.2 and 002 §4.5.1. Both are
+hedged (可以 / 可能), and each matches one of the two budgets of :func:`batch_size_rows`
+(equal epochs, equal updates), so a small study cannot show either false; the chapter shows
+the measurement instead. The 002 §4.4 listing is labelled 伪代码 (pseudocode): its undefined
+``num_epochs`` and its integer BCE targets are what pseudocode leaves out, not errors.
 """
 
 from __future__ import annotations
