@@ -125,17 +125,23 @@ def declared() -> list[dict]:
     return [dict(meta) for meta, _ in _REGISTRY]
 
 
-def all_records(source: str | None = None) -> list[Erratum]:
-    """Compute and return every registered erratum (optionally for one source chapter).
+def all_records(source: str | None = None, where: str | None = None) -> list[Erratum]:
+    """Compute and return every registered erratum, or those of one source chapter (``source``)
+    or demonstrated on one book page (``where``: a prefix of the record's ``where``, such as
+    ``"notebooks/02_"``). Only the chosen records are computed.
 
     Sorted by source, then by section number, then by registration order.
     """
     _load_all()
+    chosen = [
+        (order, meta, fn)
+        for order, (meta, fn) in enumerate(_REGISTRY)
+        if (source is None or meta["source"] == source)
+        and (where is None or meta["where"].startswith(where))
+    ]
     out = []
-    # computing every record re-runs the source chapters' examples: seconds, so show a bar
-    for order, (meta, fn) in enumerate(progress(_REGISTRY, desc="errata records")):
-        if source is not None and meta["source"] != source:
-            continue
+    # computing the records re-runs the source chapters' examples: seconds, so show a bar
+    for order, meta, fn in progress(chosen, desc="errata records"):
         out.append((order, Erratum(computed=format_value(fn()), **meta)))
     out.sort(key=lambda pair: (pair[1].source, _section_key(pair[1].section), pair[0]))
     return [rec for _, rec in out]

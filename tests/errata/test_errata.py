@@ -49,6 +49,23 @@ def test_records_are_sorted_by_source_then_numeric_section(isolated_registry):
     assert [r.source for r in all_records(source="002")] == ["002"]
 
 
+def test_only_the_chosen_page_s_records_are_computed(isolated_registry):
+    computed = []
+    for page in ["notebooks/01_a#x", "notebooks/02_b", "notebooks/01_a"]:
+        erratum(
+            source="001",
+            section="§1",
+            quantity=page,
+            printed="p",
+            kind=Kind.ARITHMETIC,
+            where=page,
+        )(lambda page=page: computed.append(page) or "v")
+    got = all_records(where="notebooks/01_")
+    assert [r.where for r in got] == ["notebooks/01_a#x", "notebooks/01_a"]
+    assert computed == ["notebooks/01_a#x", "notebooks/01_a"]
+    assert all_records(source="000", where="notebooks/01_") == []
+
+
 def test_renderers_escape_pipes_and_link_the_demonstration(isolated_registry):
     erratum(
         source="000",
