@@ -8,8 +8,7 @@ from bigmodel_lab.text import seed_checks as S
 
 @pytest.fixture(scope="module")
 def records():
-    chapter_5 = [*all_records("002"), *all_records("003")]  # only these two sources are computed
-    return [r for r in chapter_5 if r.where.startswith("notebooks/05_")]
+    return all_records(where="notebooks/05_")
 
 
 def by_quantity(records, source, start):
