@@ -10,7 +10,7 @@ from bigmodel_lab.errata import ch07
 
 
 def _record():
-    (rec,) = [r for r in errata.all_records(source="000") if r.where.startswith(ch07.NB)]
+    (rec,) = errata.all_records(where=ch07.NB)
     return rec
 
 
