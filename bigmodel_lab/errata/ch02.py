@@ -310,14 +310,3 @@ def standardised_before_split():
         f"by 10 moves the standardised training features by up to {d['article']:.3f}; "
         "standardised with the training rows' statistics, they move by < 1e-12"
     )
-
-
-def records() -> list:
-    """This chapter's records, computed (the rest of the registry is not run), in the order
-    :func:`bigmodel_lab.errata.all_records` gives them."""
-    from . import _REGISTRY, Erratum, _section_key, format_value
-
-    mine = [(i, meta, fn) for i, (meta, fn) in enumerate(_REGISTRY) if meta["where"].startswith(NB)]
-    out = [(i, Erratum(computed=format_value(fn()), **meta)) for i, meta, fn in mine]
-    out.sort(key=lambda pair: (pair[1].source, _section_key(pair[1].section), pair[0]))
-    return [rec for _, rec in out]
