@@ -6,7 +6,9 @@ runs each one as printed, in Keras 3 with ``KERAS_BACKEND=torch``, and reports w
 happens, so that no erratum about them rests on what Keras is supposed to do.
 
 Two things are substituted, and only these: ``tensorflow.keras`` is ``keras`` (Keras 3 is the
-library that ``tf.keras`` became; TensorFlow itself is not installed), and Keras's
+library that ``tf.keras`` became: TensorFlow 2.16 and later map ``tf.keras`` to Keras 3's
+``keras._tf_keras.keras``, whose layers and data sets are ``keras``'s own, as the tests check;
+TensorFlow itself is not installed), and Keras's
 ``mnist.load_data()``, which downloads, is :func:`mnist_load_data`, which returns the same
 arrays (uint8 images of shape (N, 28, 28), integer labels) from the committed MNIST files.
 Everything else (the layers with ``input_shape=(28, 28, 1)``, the images passed without a
@@ -277,7 +279,8 @@ def run_004_catsdogs() -> dict:
     }
 
 
-def _environment() -> dict:
+def environment() -> dict:
+    """Versions and machine of a run, written beside its results."""
     import torch
 
     keras = import_keras()
@@ -353,11 +356,12 @@ def full_runs(seed: int = 0) -> list[dict]:
             "outcome": f"ran {'; '.join(c['ran'])}; {c['failed']} raised {c['error']}",
         }
     )
-    env = _environment()
+    env = environment()
     return [{**{k: row.get(k, "") for k in COLUMNS}, **env} for row in rows]
 
 
-def write(rows: list[dict], path: Path = RESULTS) -> Path:
+def write_results(rows: list[dict], path: Path) -> Path:
+    """Write ``rows`` (dicts with the same keys) to the CSV file ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -366,14 +370,22 @@ def write(rows: list[dict], path: Path = RESULTS) -> Path:
     return path
 
 
-def read(path: Path = RESULTS) -> list[dict]:
-    """The committed full runs, or a clear error naming the command that writes them."""
+def read_results(path: Path, module: str) -> list[dict]:
+    """The committed full runs in ``path``, or a clear error naming ``python -m module``,
+    the command that writes them."""
     if not path.exists():
-        raise FileNotFoundError(
-            f"{path} is missing; write it with: python -m bigmodel_lab.errata.keras_listings"
-        )
+        raise FileNotFoundError(f"{path} is missing; write it with: python -m {module}")
     with path.open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def write(rows: list[dict], path: Path = RESULTS) -> Path:
+    return write_results(rows, path)
+
+
+def read(path: Path = RESULTS) -> list[dict]:
+    """The committed full runs, or a clear error naming the command that writes them."""
+    return read_results(path, __name__)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,6 @@ no more than importing torch.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import math
 import sys
@@ -39,7 +38,7 @@ import torch
 from torch import nn
 
 from ..text.seed_checks import CHAPTER_ROWS, exception_text
-from .keras_listings import import_keras
+from .keras_listings import environment, import_keras, read_results, write_results
 
 #: The module ``tf.keras`` is under TensorFlow >= 2.16 with Keras 3.
 TF_KERAS = "keras._tf_keras.keras"
@@ -350,40 +349,13 @@ def full_runs(seeds=(0, 1, 2, 3)) -> list[dict]:
     return [{**{k: row.get(k, "") for k in COLUMNS}, **env} for row in rows]
 
 
-def environment() -> dict:
-    """Versions and machine of a run, written beside its results."""
-    import datetime as dt
-    import platform
-
-    keras = import_keras()
-    return {
-        "keras": keras.__version__,
-        "backend": keras.backend.backend(),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        "torch threads": torch.get_num_threads(),
-        "machine": platform.machine(),
-        "date (UTC)": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-    }
-
-
 def write(rows: list[dict], path: Path = RESULTS) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_results(rows, path)
 
 
 def read(path: Path = RESULTS) -> list[dict]:
     """The committed full runs, or a clear error naming the command that writes them."""
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path} is missing; write it with: python -m bigmodel_lab.errata.keras_text"
-        )
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return read_results(path, __name__)
 
 
 def lookup(rows: list[dict], **where) -> dict:

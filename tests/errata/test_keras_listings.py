@@ -22,6 +22,21 @@ def test_the_004_listing_fails_at_its_loader_with_keras_own_error():
     assert ch04.dogs_cats_loader_error() == r["error"]
 
 
+def test_tf_keras_namespace_has_the_same_layers_and_no_cats_and_dogs_either():
+    # TensorFlow 2.16+ maps tf.keras to Keras 3's compatibility namespace keras._tf_keras.keras;
+    # the substitution tensorflow.keras -> keras changes nothing the listings use
+    keras = keras_listings.import_keras()
+    import keras._tf_keras.keras as tf_keras
+
+    for name in ["Sequential", "layers", "datasets"]:
+        assert hasattr(tf_keras, name)
+    for layer in ["Conv2D", "MaxPooling2D", "Flatten", "Dense"]:
+        assert getattr(tf_keras.layers, layer) is getattr(keras.layers, layer)
+    assert tf_keras.Sequential is keras.Sequential
+    public = tuple(sorted(n for n in dir(tf_keras.datasets) if not n.startswith("_")))
+    assert public == ch04.KERAS_DATASETS and "dogs_cats" not in public
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_004_validation_data_are_its_test_data(seed):
     r = keras_listings.validation_is_test(n_train=64, n_test=32, epochs=1, seed=seed)
