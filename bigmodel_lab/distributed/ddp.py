@@ -70,13 +70,6 @@ def check_batches(n_examples: int, world_size: int, global_batch: int, steps: in
     return global_batch // world_size
 
 
-def bound(value: float, floor: float = 1e-6) -> str:
-    """A difference printed so that it reads the same on every machine: "< floor" below the
-    floor (a zero included: whether two float sums agree in every bit depends on their order),
-    else two significant digits."""
-    return f"< {floor:.0e}" if value < floor else f"{value:.1e}"
-
-
 def flat_parameters(model: nn.Module) -> torch.Tensor:
     """All parameters of ``model`` as one detached vector (in ``parameters()`` order)."""
     return torch.cat([p.detach().reshape(-1) for p in model.parameters()])

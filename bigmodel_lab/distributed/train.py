@@ -25,7 +25,8 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
-from .ddp import bound, check_batches, flat_parameters, make_model, max_gap_to_rank0
+from ..bounds import format_bound
+from .ddp import check_batches, flat_parameters, make_model, max_gap_to_rank0
 
 NEEDED = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
 
@@ -94,7 +95,7 @@ def main(argv=None) -> int:
                 f"global batch {args.global_batch} ({per_rank} per rank)\n"
                 f"mean loss of the global batch: step 1 {losses[0]:.3f}, "
                 f"step {args.steps} {losses[-1]:.3f}\n"
-                f"replicas after the last step: max |Δθ| between ranks {bound(gap, 1e-6)}"
+                f"replicas after the last step: max |Δθ| between ranks {format_bound(gap, 1e-6)}"
             )
     finally:
         dist.destroy_process_group()

@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import formulas
+from ..bounds import format_bound
 from ..formulas import conv as conv_formulas
 from .binary_cross_entropy_with_logits import binary_cross_entropy_with_logits
 from .conv2d import conv2d
@@ -123,18 +124,6 @@ def relative_error(actual, expected) -> float:
     if scale == 0.0:
         return 0.0 if diff == 0.0 else float("inf")
     return diff / scale
-
-
-def format_bound(value: float, floor: float = 1e-5) -> str:
-    """A difference printed so that it reads the same on every machine: "< floor", or two
-    significant digits (a real mismatch is large enough to be stable).
-
-    A zero difference prints as "< floor" too: whether two float sums agree bit for bit
-    depends on the order of their partial sums, which the CPU's vector instructions, the BLAS
-    kernel and the thread count decide."""
-    if value < floor:
-        return f"< {floor:.0e}"
-    return f"{value:.1e}"
 
 
 # -- the cases ------------------------------------------------------------------------------------

@@ -64,20 +64,3 @@ def test_run_ddp_refuses_before_spawning(data):
     x, y = data
     with pytest.raises(ValueError, match="larger than the data"):
         ddp.run_ddp(x[:2], y[:2], 4, 4, 1)
-
-
-def test_bound_never_prints_a_bare_zero():
-    assert ddp.bound(0.0) == "< 1e-06"
-    assert ddp.bound(3.2e-3) == "3.2e-03"
-
-
-def test_scaling_table_from_seconds_per_step():
-    table = ddp.scaling_table({1: 0.2, 2: 0.125, 4: 0.1}, 64)
-    assert list(table.index) == [1, 2, 4]
-    assert table.loc[1, "examples/s"] == pytest.approx(320.0)
-    assert table.loc[2, "speed-up"] == pytest.approx(1.6)
-    assert table.loc[4, "efficiency"] == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="1 process"):
-        ddp.scaling_table({2: 0.1}, 64)
-    with pytest.raises(ValueError, match="positive"):
-        ddp.scaling_table({1: 0.0}, 64)
