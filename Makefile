@@ -9,10 +9,12 @@ STAMP  := $(VENV)/.installed
 RUN_ENV := BIGMODEL_LAB_PROGRESS=0 PYTHONHASHSEED=0
 NOTEBOOKS := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help install data test portable book browser lab notebooks check-quotes lint format clean
+.PHONY: help install data test portable book browser lab notebooks translations check-quotes lint format clean
 
 help:
-	@echo "make book       build the Jupyter Book into book/_build/html (installs what it needs)"
+	@echo "make book       build the Jupyter Book, English into book/_build/html and Chinese into"
+	@echo "                book/_build/html/zh (installs what it needs)"
+	@echo "make translations  after an English edit: update the Chinese catalogs, list what to translate"
 	@echo "make test       run the whole suite: package tests, nbval over every notebook, checks"
 	@echo "make lab        open the notebooks in JupyterLab, MyST rendered (needs no make data)"
 	@echo "make data       fetch and verify the data sets (make book and make test do it first)"
@@ -75,10 +77,15 @@ test: install $(ACTIONLINT)
 	@$(call stage,data (fetch and verify),$(MAKE) --no-print-directory data)
 	@( $(call stage,portability (chapters 1 3 6 A1; 2 settings),$(BIN)/python \
 		tests/portability/run.py --combined $(FAST_NOTEBOOKS)) && \
-	  $(call stage,book build (committed outputs),$(BIN)/python book/prepare_assets.py && \
-		$(BIN)/python book/config_for_tests.py $(TEST_BOOK)/_config.yml && \
+	  $(call stage,book build (committed outputs; English),$(BIN)/python book/prepare_assets.py && \
+		$(BIN)/python book/editions.py config $(TEST_BOOK)/_config.yml --committed-outputs && \
 		$(RUN_ENV) $(BIN)/jupyter-book build . --config $(TEST_BOOK)/_config.yml \
-		--toc book/_toc.yml --path-output $(TEST_BOOK) --warningiserror --keep-going --quiet) \
+		--toc book/_toc.yml --path-output $(TEST_BOOK) --warningiserror --keep-going --quiet) && \
+	  $(call stage,book build (committed outputs; Chinese),$(BIN)/python book/editions.py config \
+		$(TEST_BOOK)/zh/_config.yml --committed-outputs --language zh_CN && \
+		$(RUN_ENV) $(BIN)/jupyter-book build . --config $(TEST_BOOK)/zh/_config.yml \
+		--toc book/_toc.yml --path-output $(TEST_BOOK)/zh --warningiserror --keep-going --quiet && \
+		$(BIN)/python book/editions.py publish $(TEST_BOOK)/zh/_build/html $(TEST_BOOK)/_build/html/zh) \
 	) > $(SIDE_LOG) 2>&1 & side=$$!; \
 	$(call stage,tests and notebooks (nbval; $(NPROC) workers),$(RUN_ENV) $(WORKER_ENV) \
 		$(BIN)/python -m pytest notebooks tests --ignore=tests/book $(NBVAL) \
@@ -101,14 +108,30 @@ PACKAGE_FILES := $(shell find bigmodel_lab -name '*.py' 2>/dev/null) pyproject.t
 CACHE_STAMP := book/_build/.package-stamp
 
 $(CACHE_STAMP): $(PACKAGE_FILES)
-	rm -rf book/_build/.jupyter_cache book/_build/.doctrees
+	rm -rf book/_build/.jupyter_cache book/_build/.doctrees book/_build/zh
 	mkdir -p book/_build && touch $@
 
+# Two editions from one set of sources: English in book/_build/html, Chinese (the gettext
+# catalogs in book/locale) in book/_build/html/zh. The Chinese build reads the notebooks'
+# outputs from the English build's execution cache, so it executes nothing.
+ZH_BOOK := book/_build/zh
 book: install data $(CACHE_STAMP)
 	$(BIN)/python book/prepare_assets.py
 	$(RUN_ENV) $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml \
 		--path-output book --warningiserror --keep-going
-	@echo "Open book/_build/html/index.html"
+	$(BIN)/python book/editions.py config $(ZH_BOOK)/_config.yml --language zh_CN \
+		--jupyter-cache book/_build/.jupyter_cache
+	$(RUN_ENV) $(BIN)/jupyter-book build . --config $(ZH_BOOK)/_config.yml --toc book/_toc.yml \
+		--path-output $(ZH_BOOK) --warningiserror --keep-going
+	$(BIN)/python book/editions.py publish $(ZH_BOOK)/_build/html book/_build/html/zh
+	@echo "Open book/_build/html/index.html (English) or book/_build/html/zh/index.html (中文)"
+
+# After an English edit: re-extract the book's messages, merge them into the Chinese catalogs
+# (changed paragraphs become fuzzy, new ones empty) and list what needs translating. See
+# CONTRIBUTING.md, "Translating the book".
+translations: install
+	$(BIN)/python book/prepare_assets.py
+	$(BIN)/python tools/translations.py update
 
 browser: install
 	BOOK_HTML=book/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider

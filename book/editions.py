@@ -37,6 +37,7 @@ LOCALES = HERE / "locale"
 # The book's title and part captions are configuration, not page text: the Chinese title is
 # set here; the part captions are in book/intro's catalog (book/_ext/editions.py).
 TITLES = {"zh_CN": "bigmodel-lab：深度学习，每个数字都经过验证"}
+AUTHORS = {"zh_CN": "bigmodel-lab 的贡献者"}
 
 
 def edition_config(
@@ -60,6 +61,7 @@ def edition_config(
                 "create them"
             )
         config["title"] = TITLES.get(language, config["title"])
+        config["author"] = AUTHORS.get(language, config["author"])
         sphinx["language"] = language
         sphinx["locale_dirs"] = [str(LOCALES)]
     # local extension paths are relative to the configuration file, which moves

@@ -33,6 +33,8 @@ TWINS = {
     "en": ("zh/", "中文", "zh-CN"),
     "zh_CN": ("../", "English", "en"),
 }
+# theme options that Jupyter Book sets in English and no catalog translates
+THEME_TEXT = {"zh_CN": {"search_bar_text": "搜索本书……"}}
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -138,6 +140,7 @@ def _config_inited(app, config) -> None:
     if "language-switch.html" not in header:
         header.insert(0, "language-switch.html")
     options["article_header_end"] = header
+    options.update(THEME_TEXT.get(_language(config), {}))
     config.html_theme_options = options
 
 

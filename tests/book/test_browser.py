@@ -16,6 +16,7 @@ import http.server
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 from pathlib import Path
@@ -42,7 +43,12 @@ PAGES = sorted(
     for p in BUILD.rglob("*.html")
     if not p.relative_to(BUILD).as_posix().startswith(("_static/", "_sources/", "_images/"))
 )
-CHAPTERS = [p for p in PAGES if p.startswith("notebooks/") or p == "book/intro.html"]
+# the first screen of every chapter in both editions (the Chinese one is in zh/)
+CHAPTERS = [
+    p
+    for p in PAGES
+    if p.removeprefix("zh/").startswith("notebooks/") or p.removeprefix("zh/") == "book/intro.html"
+]
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +119,18 @@ def _load(browser, server, page):
 
 def test_the_build_has_pages():
     assert "book/intro.html" in PAGES and any(p.startswith("notebooks/") for p in PAGES)
+    assert "zh/book/intro.html" in PAGES, "the Chinese edition is missing (built into zh/)"
+
+
+def test_a_chinese_font_is_installed():
+    """Without one the Chinese pages render as boxes (the screenshots would show it)."""
+    fc_list = shutil.which("fc-list")
+    assert fc_list, "fontconfig's fc-list is missing: apt-get install fontconfig"
+    fonts = subprocess.run([fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True)
+    assert fonts.stdout.strip(), (
+        "no font covers Chinese, so the Chinese edition would show missing-glyph boxes: "
+        "apt-get install fonts-wqy-microhei (.ci/run installs it)"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
