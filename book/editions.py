@@ -57,8 +57,7 @@ def edition_config(
     if language != "en":
         if not (LOCALES / language / "LC_MESSAGES").is_dir():
             raise SystemExit(
-                f"no catalogs for {language!r} in {LOCALES}: run `make translations` to "
-                "create them"
+                f"no catalogs for {language!r} in {LOCALES}: run `make translations` to create them"
             )
         config["title"] = TITLES.get(language, config["title"])
         config["author"] = AUTHORS.get(language, config["author"])

@@ -51,7 +51,9 @@ _CODE = re.compile(r"``.+?``|`[^`]+`")
 # (the English heading is parsed in its page, where the "#" before it makes it a heading).
 _LIST_START = re.compile(r"^(\d+)[.)] ")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef·…\d\s.%,:/+-]*[\u3400-\u9fff\uf900-\ufaff」』）]|[\u3400-\u9fff]")
+_CJK = re.compile(
+    r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef·…\d\s.%,:/+-]*[\u3400-\u9fff\uf900-\ufaff」』）]|[\u3400-\u9fff]"
+)
 
 
 def _role_target(name: str, content: str) -> str:
@@ -262,9 +264,7 @@ def stale(folder: Path) -> list[str]:
     import polib
 
     fresh = templates(folder)
-    have = {
-        _page(p): {e.msgid for e in polib.pofile(str(p)) if not e.obsolete} for p in catalogs()
-    }
+    have = {_page(p): {e.msgid for e in polib.pofile(str(p)) if not e.obsolete} for p in catalogs()}
     report = []
     for page in sorted(set(fresh) | set(have)):
         if page not in have:
@@ -275,7 +275,9 @@ def stale(folder: Path) -> list[str]:
             for msgid in sorted(fresh[page] - have[page]):
                 report.append(f"{page}: new English text not in the catalog: {msgid[:70]!r}")
             for msgid in sorted(have[page] - fresh[page]):
-                report.append(f"{page}: the catalog holds text the page no longer has: {msgid[:70]!r}")
+                report.append(
+                    f"{page}: the catalog holds text the page no longer has: {msgid[:70]!r}"
+                )
     return report
 
 

@@ -41,7 +41,10 @@ if not (BUILD / "index.html").is_file():
 PAGES = sorted(
     p.relative_to(BUILD).as_posix()
     for p in BUILD.rglob("*.html")
-    if not p.relative_to(BUILD).as_posix().startswith(("_static/", "_sources/", "_images/"))
+    if not p.relative_to(BUILD)
+    .as_posix()
+    .removeprefix("zh/")
+    .startswith(("_static/", "_sources/", "_images/"))
 )
 # the first screen of every chapter in both editions (the Chinese one is in zh/)
 CHAPTERS = [

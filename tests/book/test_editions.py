@@ -18,7 +18,9 @@ BUILD = Path(os.environ.get("BOOK_HTML", ROOT / "book" / "_build" / "html")).res
 ZH = BUILD / "zh"
 
 if not (BUILD / "index.html").is_file() or not (ZH / "index.html").is_file():
-    pytest.skip(f"no built book with both editions at {BUILD}: run `make book`", allow_module_level=True)
+    pytest.skip(
+        f"no built book with both editions at {BUILD}: run `make book`", allow_module_level=True
+    )
 
 
 def _pages(root: Path) -> list[str]:
