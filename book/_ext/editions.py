@@ -134,7 +134,9 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def _config_inited(app, config) -> None:
-    config.templates_path = [*config.templates_path, str(Path(__file__).parent / "templates")]
+    here = Path(__file__).parent
+    config.templates_path = [*config.templates_path, str(here / "templates")]
+    config.html_static_path = [*config.html_static_path, str(here / "static")]
     options = dict(config.html_theme_options or {})
     header = list(options.get("article_header_end") or ["article-header-buttons.html"])
     if "language-switch.html" not in header:
@@ -147,6 +149,7 @@ def _config_inited(app, config) -> None:
 def setup(app):
     _patch_glue()
     app.add_transform(KeepUntranslated)
+    app.add_css_file("editions.css")
     app.connect("config-inited", _config_inited)
     app.connect("doctree-read", _translate_captions)
     app.connect("html-page-context", _page_context)

