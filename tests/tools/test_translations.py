@@ -54,7 +54,9 @@ def test_markup_cases(english, chinese, same):
 
 
 def test_chinese_in_the_english_is_found_outside_markup_only():
-    text = "weights (权重) and 「随着训练过程的进行，逐步减小学习率」 but not `中文` or $\\text{中}$"
+    text = (
+        "weights (权重) and 「随着训练过程的进行，逐步减小学习率」 but not `中文` or $\\text{中}$"
+    )
     assert translations.chinese_runs(text) == ["权重", "随着训练过程的进行，逐步减小学习率」"]
 
 

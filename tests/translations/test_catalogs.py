@@ -67,5 +67,7 @@ def test_outputs_and_display_math_are_not_in_the_catalogs(fresh_templates):
 
 def test_every_translation_keeps_its_markup_and_uses_the_glossary_terms():
     terms = translations.glossary_terms()
-    problems = [p for path in translations.catalogs() for p in translations.problems_in(path, terms)]
+    problems = [
+        p for path in translations.catalogs() for p in translations.problems_in(path, terms)
+    ]
     assert not problems, "\n".join(problems)
