@@ -168,22 +168,6 @@ def missing_terms(msgid: str, msgstr: str, terms: list[Term]) -> list[Term]:
 THEME_CATALOG = CATALOGS / "sphinx.po"
 
 
-# Pages whose translation is not finished yet (issue 16 stays open until this is empty). The
-# tests hold every other page to a complete catalog, and fail if a page listed here is in fact
-# complete, so the list can only shrink.
-UNFINISHED = {
-    "book/glossary",
-    "book/intro",
-    "notebooks/01_forward_backward",
-    "notebooks/01_forward_backward_solutions",
-    "notebooks/03_worked_examples",
-    "notebooks/03_worked_examples_solutions",
-    "notebooks/07_distributed",
-    "notebooks/07_distributed_solutions",
-    "notebooks/A1_errata",
-}
-
-
 def catalogs() -> list[Path]:
     """The catalogs of the book's pages (the theme's catalog is not one)."""
     return sorted(p for p in CATALOGS.rglob("*.po") if p != THEME_CATALOG)

@@ -6,10 +6,8 @@ its root and the Chinese one in ``zh/``. Needs no browser; test_browser.py opens
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -75,14 +73,7 @@ def test_code_outputs_and_math_are_the_same_in_both_editions(page):
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-spec = importlib.util.spec_from_file_location("translations", ROOT / "tools" / "translations.py")
-translations = sys.modules.setdefault("translations", importlib.util.module_from_spec(spec))
-spec.loader.exec_module(translations)
-TRANSLATED = [
-    p
-    for p in ["book/intro.html", *NOTEBOOKS, "book/glossary.html"]
-    if p.removesuffix(".html") not in translations.UNFINISHED
-]
+TRANSLATED = ["book/intro.html", *NOTEBOOKS, "book/glossary.html"]
 
 
 @pytest.mark.parametrize("page", TRANSLATED)
@@ -104,6 +95,5 @@ def test_the_theme_labels_are_chinese():
     assert "目录" in soup.select_one(".page-toc").get_text()
     footer = soup.select_one(".prev-next-area").get_text()
     assert "下一页" in footer
-    if "book/intro" not in translations.UNFINISHED:  # the part captions are in its catalog
-        captions = [c.get_text(strip=True) for c in soup.select("p.caption")]
-        assert captions and all(CJK.search(c) for c in captions), captions
+    captions = [c.get_text(strip=True) for c in soup.select("p.caption")]  # intro's catalog
+    assert captions and all(CJK.search(c) for c in captions), captions
