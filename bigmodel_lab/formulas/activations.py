@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array
+from ..checks import as_float_array
 
 
 def sigmoid(z):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._checks import as_float_array
+from ..checks import as_float_array
 
 
 def _check_conv(x, w, b=None):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import as_float_array, check_shape
+from ..checks import as_float_array, check_shape
 from .activations import get_activation
 from .linear import linear
 from .losses import get_loss

@@ -9,7 +9,7 @@ Z of shape (N, n_out): row i of Z is W a_i + b.
 
 from __future__ import annotations
 
-from .._checks import as_float_array, check_shape
+from ..checks import as_float_array, check_shape
 
 
 def linear(W, a, b=None):

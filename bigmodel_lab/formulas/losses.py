@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import (
+from ..checks import (
     as_float_array,
     check_labels,
     check_probabilities,

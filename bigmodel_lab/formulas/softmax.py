@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array
+from ..checks import as_float_array
 
 
 def _scores(z):

@@ -16,8 +16,6 @@ wrong device) into errors that say what to do.
 from __future__ import annotations
 
 import functools
-import math
-import numbers
 import warnings
 
 import torch
@@ -157,36 +155,6 @@ def check_same_shape(name_a: str, a: torch.Tensor, name_b: str, b: torch.Tensor)
             f"{name_a} and {name_b} must have the same shape, got "
             f"{tuple(a.shape)} and {tuple(b.shape)}."
         )
-
-
-def _scalar(value):
-    """A 0-d tensor or NumPy number as the Python number it holds; anything else unchanged."""
-    if isinstance(value, torch.Tensor) and value.dim() == 0 and value.dtype != torch.bool:
-        return value.item()
-    if hasattr(value, "dtype") and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        return value.item()  # np.float32(0.1), np.int64(3), 0-d ndarrays
-    return value
-
-
-def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
-    """A whole number >= minimum: int, NumPy integer or 0-d integer tensor (not bool)."""
-    v = _scalar(value)
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
-        raise ValueError(
-            f"{name}: expected a whole number >= {minimum}, got {value!r}"
-            f"{f' ({type(value).__name__})' if not isinstance(value, int) else ''}."
-        )
-    return int(v)
-
-
-def check_nonnegative(name: str, value) -> float:
-    """A finite number >= 0: int, float, NumPy number or 0-d tensor (not bool)."""
-    v = _scalar(value)
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or not v >= 0:
-        raise ValueError(
-            f"{name}: expected a finite number >= 0, got {value!r}; pass e.g. {name}=0.1."
-        )
-    return float(v)
 
 
 def first_order_only(op: str, instead: str):
@@ -380,3 +348,18 @@ def launch_elementwise(kernel, n: int, *args, restore=(), **constexprs) -> None:
         restore=restore,
         **constexprs,
     )
+
+
+def write_back(target: torch.Tensor, result: torch.Tensor) -> None:
+    """Make the kernel's in-place write visible to the caller's tensor and to autograd.
+
+    If the kernel worked on a contiguous copy, copy its result back (``copy_`` bumps the
+    version counter itself). If it wrote through the caller's own memory, bump the counter as
+    torch's in-place ops do, so that a backward pass through a graph that saved the old values
+    raises "modified by an inplace operation" instead of silently using the new ones.
+    """
+    if result.data_ptr() != target.data_ptr():
+        with torch.no_grad():
+            target.copy_(result)
+    elif not target.is_inference():  # inference tensors keep no version counter
+        torch.autograd.graph.increment_version(target)

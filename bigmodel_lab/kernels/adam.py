@@ -22,16 +22,15 @@ import torch
 import triton
 import triton.language as tl
 
+from ..checks import check_nonnegative, check_positive_int
 from ._common import (
-    check_nonnegative,
-    check_positive_int,
     check_same_device,
     check_same_dtype,
     check_same_shape,
     check_tensor,
     launch_elementwise,
+    write_back,
 )
-from .sgd import _write_back
 
 
 @triton.jit
@@ -133,6 +132,6 @@ def adam_step_(
         # autotuning on a GPU runs the step several times: each trial starts from the same state
         restore=("param_ptr", "exp_avg_ptr", "exp_avg_sq_ptr"),
     )
-    _write_back(param, p)
-    _write_back(exp_avg, m)
-    _write_back(exp_avg_sq, v)
+    write_back(param, p)
+    write_back(exp_avg, m)
+    write_back(exp_avg_sq, v)

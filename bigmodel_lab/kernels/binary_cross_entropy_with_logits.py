@@ -28,7 +28,7 @@ from ._common import (
     first_order_only,
 )
 from ._reduce import finish_sum
-from .sigmoid import _sigmoid
+from .sigmoid import tl_sigmoid
 
 
 @triton.jit
@@ -74,7 +74,7 @@ def _binary_cross_entropy_with_logits_backward_kernel(
     z = tl.load(z_ptr + offs, mask=mask, other=0.0).to(tl.float32)
     y = tl.load(y_ptr + offs, mask=mask, other=0.0).to(tl.float32)
     tl.store(
-        grad_z_ptr + offs, ((_sigmoid(z) - y) * scale).to(grad_z_ptr.dtype.element_ty), mask=mask
+        grad_z_ptr + offs, ((tl_sigmoid(z) - y) * scale).to(grad_z_ptr.dtype.element_ty), mask=mask
     )
     if TARGET_GRAD:
         tl.store(grad_y_ptr + offs, (-z * scale).to(grad_y_ptr.dtype.element_ty), mask=mask)

@@ -9,13 +9,14 @@ import numpy as np
 
 
 def kernel_source(op: str, which: str = "forward") -> str:
-    """Source of ``_<op>_<which>_kernel`` (or of any jitted name given as ``which="_name"``)."""
+    """Source of ``_<op>_<which>_kernel`` for ``which`` "forward" or "backward", or of the jitted
+    function named ``which`` itself (a device function such as ``tl_sigmoid``)."""
     module = importlib.import_module(f"{__package__}.{op}")
-    name = which if which.startswith("_") else f"_{op}_{which}_kernel"
+    name = f"_{op}_{which}_kernel" if which in ("forward", "backward") else which
     try:
         obj = getattr(module, name)
     except AttributeError:
-        names = sorted(n for n in dir(module) if n.startswith("_") and n.endswith("_kernel"))
+        names = sorted(n for n in dir(module) if n.endswith("_kernel") or n.startswith("tl_"))
         raise ValueError(f"which: {op}.py has no {name}; its kernels are {names}.") from None
     return inspect.getsource(getattr(obj, "fn", obj))
 

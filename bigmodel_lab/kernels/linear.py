@@ -40,9 +40,9 @@ from ._common import (
     warn_if_long,
 )
 from ._reduce import column_sums
-from .relu import _relu, _relu_grad_from_output
-from .sigmoid import _sigmoid, _sigmoid_grad_from_output
-from .tanh import _tanh, _tanh_grad_from_output
+from .relu import tl_relu, tl_relu_grad_from_output
+from .sigmoid import tl_sigmoid, tl_sigmoid_grad_from_output
+from .tanh import tl_tanh, tl_tanh_grad_from_output
 
 #: activation name -> the code the kernels receive as the constexpr ACTIVATION.
 ACTIVATIONS = {None: 0, "relu": 1, "sigmoid": 2, "tanh": 3}
@@ -52,11 +52,11 @@ ACTIVATIONS = {None: 0, "relu": 1, "sigmoid": 2, "tanh": 3}
 def _activate(z, ACTIVATION: tl.constexpr):
     """f(z); the branch is resolved when the kernel is compiled, so it costs nothing."""
     if ACTIVATION == 1:
-        z = _relu(z)
+        z = tl_relu(z)
     elif ACTIVATION == 2:
-        z = _sigmoid(z)
+        z = tl_sigmoid(z)
     elif ACTIVATION == 3:
-        z = _tanh(z)
+        z = tl_tanh(z)
     return z
 
 
@@ -64,11 +64,11 @@ def _activate(z, ACTIVATION: tl.constexpr):
 def _activation_grad(y, ACTIVATION: tl.constexpr):
     """f'(z) written with the output y = f(z)."""
     if ACTIVATION == 1:
-        d = _relu_grad_from_output(y)
+        d = tl_relu_grad_from_output(y)
     elif ACTIVATION == 2:
-        d = _sigmoid_grad_from_output(y)
+        d = tl_sigmoid_grad_from_output(y)
     elif ACTIVATION == 3:
-        d = _tanh_grad_from_output(y)
+        d = tl_tanh_grad_from_output(y)
     else:
         d = tl.full(y.shape, 1.0, tl.float32)
     return d

@@ -20,7 +20,8 @@ import torch
 import triton
 import triton.language as tl
 
-from ._common import check_positive_int, check_tensor, first_order_only, launch_elementwise
+from ..checks import check_positive_int
+from ._common import check_tensor, first_order_only, launch_elementwise
 
 
 @triton.jit

@@ -21,13 +21,13 @@ from ._common import check_same_shape, check_tensor, launch_elementwise
 
 
 @triton.jit
-def _relu(x):
+def tl_relu(x):
     """max(0, x), NaN-propagating (device function, also used by the linear kernel)."""
     return tl.where(x < 0, 0.0, x)
 
 
 @triton.jit
-def _relu_grad_from_output(y):
+def tl_relu_grad_from_output(y):
     """ReLU'(x) written with y = ReLU(x): 0 where y <= 0, else 1 (a NaN passes the gradient
     through, as in torch)."""
     return tl.where(y <= 0, 0.0, 1.0)
@@ -43,7 +43,7 @@ def _relu_forward_kernel(
     offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n
     x = tl.load(x_ptr + offs, mask=mask, other=0.0).to(tl.float32)
-    tl.store(y_ptr + offs, _relu(x).to(y_ptr.dtype.element_ty), mask=mask)
+    tl.store(y_ptr + offs, tl_relu(x).to(y_ptr.dtype.element_ty), mask=mask)
 
 
 @triton.jit
@@ -60,7 +60,7 @@ def _relu_backward_kernel(
     g = tl.load(grad_y_ptr + offs, mask=mask, other=0.0).to(tl.float32)
     tl.store(
         grad_x_ptr + offs,
-        (g * _relu_grad_from_output(y)).to(grad_x_ptr.dtype.element_ty),
+        (g * tl_relu_grad_from_output(y)).to(grad_x_ptr.dtype.element_ty),
         mask=mask,
     )
 

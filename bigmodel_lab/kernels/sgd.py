@@ -19,13 +19,14 @@ import torch
 import triton
 import triton.language as tl
 
+from ..checks import check_nonnegative
 from ._common import (
-    check_nonnegative,
     check_same_device,
     check_same_dtype,
     check_same_shape,
     check_tensor,
     launch_elementwise,
+    write_back,
 )
 
 
@@ -120,23 +121,8 @@ def sgd_step_(
         NESTEROV=bool(nesterov),
         restore=("param_ptr", "buf_ptr"),  # autotuning on a GPU runs the step several times
     )
-    _write_back(param, p)
+    write_back(param, p)
     if momentum == 0:
         return None
-    _write_back(momentum_buffer, buf)
+    write_back(momentum_buffer, buf)
     return momentum_buffer
-
-
-def _write_back(target: torch.Tensor, result: torch.Tensor) -> None:
-    """Make the kernel's in-place write visible to the caller's tensor and to autograd.
-
-    If the kernel worked on a contiguous copy, copy its result back (``copy_`` bumps the
-    version counter itself). If it wrote through the caller's own memory, bump the counter as
-    torch's in-place ops do, so that a backward pass through a graph that saved the old values
-    raises "modified by an inplace operation" instead of silently using the new ones.
-    """
-    if result.data_ptr() != target.data_ptr():
-        with torch.no_grad():
-            target.copy_(result)
-    elif not target.is_inference():  # inference tensors keep no version counter
-        torch.autograd.graph.increment_version(target)

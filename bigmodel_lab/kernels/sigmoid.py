@@ -12,7 +12,7 @@ two are equal in exact arithmetic, but y(1 - y) loses digits where σ saturates:
 y = 0.99966 is stored with an error of about 6e-8, which is 2e-4 of 1 - y = 3.4e-4. The form
 e / (1 + e)² has no subtraction and keeps float32's seven digits for every x. (torch computes
 y(1 - y); the tests show the difference.) The fused activation of the linear kernel, which
-keeps only y, uses ``_sigmoid_grad_from_output``.
+keeps only y, uses ``tl_sigmoid_grad_from_output``.
 
 NumPy reference: ``bigmodel_lab.formulas.sigmoid`` and ``sigmoid_grad``; torch: ``torch.sigmoid``.
 """
@@ -27,7 +27,7 @@ from ._common import check_same_shape, check_tensor, launch_elementwise
 
 
 @triton.jit
-def _sigmoid(x):
+def tl_sigmoid(x):
     """σ(x) in float32, without overflow (device function, also used by the linear kernel)."""
     e = tl.exp(-tl.abs(x))
     s = 1.0 / (1.0 + e)
@@ -35,7 +35,7 @@ def _sigmoid(x):
 
 
 @triton.jit
-def _sigmoid_grad_from_output(y):
+def tl_sigmoid_grad_from_output(y):
     """σ'(x) written with y = σ(x): y (1 - y)."""
     return y * (1.0 - y)
 
@@ -59,7 +59,7 @@ def _sigmoid_forward_kernel(
     offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n  # the last block may run past the end
     x = tl.load(x_ptr + offs, mask=mask, other=0.0).to(tl.float32)  # compute in float32
-    tl.store(y_ptr + offs, _sigmoid(x).to(y_ptr.dtype.element_ty), mask=mask)
+    tl.store(y_ptr + offs, tl_sigmoid(x).to(y_ptr.dtype.element_ty), mask=mask)
 
 
 @triton.jit

@@ -12,7 +12,7 @@ kernel uses the Taylor series x - x³/3 + 2x⁵/15 - 17x⁷/315, whose first omi
 The backward kernel recomputes tanh' from the saved input x: 1 - y² cancels where |y| is close
 to 1 (at x = 5 it keeps only three of seven digits), while 4e / (1 + e)², the same number
 written with e = e^(-2|x|), involves no subtraction. The fused activation of the linear
-kernel, which keeps only y, uses ``_tanh_grad_from_output``.
+kernel, which keeps only y, uses ``tl_tanh_grad_from_output``.
 
 NumPy reference: ``bigmodel_lab.formulas.tanh`` and ``tanh_grad``; torch: ``torch.tanh``.
 """
@@ -27,7 +27,7 @@ from ._common import check_same_shape, check_tensor, launch_elementwise
 
 
 @triton.jit
-def _tanh(x):
+def tl_tanh(x):
     """tanh(x) in float32 (device function, also used by the linear kernel)."""
     a = tl.abs(x)
     e = tl.exp(-2.0 * a)
@@ -41,7 +41,7 @@ def _tanh(x):
 
 
 @triton.jit
-def _tanh_grad_from_output(y):
+def tl_tanh_grad_from_output(y):
     """tanh'(x) written with y = tanh(x): 1 - y²."""
     return 1.0 - y * y
 
@@ -64,7 +64,7 @@ def _tanh_forward_kernel(
     offs = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n
     x = tl.load(x_ptr + offs, mask=mask, other=0.0).to(tl.float32)
-    tl.store(y_ptr + offs, _tanh(x).to(y_ptr.dtype.element_ty), mask=mask)
+    tl.store(y_ptr + offs, tl_tanh(x).to(y_ptr.dtype.element_ty), mask=mask)
 
 
 @triton.jit

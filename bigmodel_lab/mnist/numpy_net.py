@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_float_array, check_labels, check_shape
+from ..checks import as_float_array, check_labels, check_shape
 from ..formulas import (
     DenseNetwork,
     binary_cross_entropy_with_logits,

@@ -13,8 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .optimizers import _check_hyper
-from .schedules import _check_count
+from ..checks import check_number, check_positive_int
 
 
 class EarlyStopping:
@@ -26,8 +25,8 @@ class EarlyStopping:
         mode: str = "min",
         snapshot: Callable[[], object] | None = None,
     ):
-        self.patience = _check_count("patience", patience)
-        self.min_delta = _check_hyper("min_delta", min_delta, low=0.0)
+        self.patience = check_positive_int("patience", patience)
+        self.min_delta = check_number("min_delta", min_delta, low=0.0)
         if mode not in ("min", "max"):
             raise ValueError(f"mode: expected 'min' (lower is better) or 'max', got {mode!r}.")
         self.mode = mode

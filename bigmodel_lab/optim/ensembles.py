@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .schedules import _check_count
+from ..checks import check_positive_int
 
 
 def _xy(X, y) -> tuple[np.ndarray, np.ndarray]:
@@ -39,7 +39,7 @@ def _xy(X, y) -> tuple[np.ndarray, np.ndarray]:
 
 def bootstrap_indices(n: int, n_models: int, seed: int) -> np.ndarray:
     """(n_models, n) row indices, each row a sample of n drawn with replacement from range(n)."""
-    n, n_models = _check_count("n", n), _check_count("n_models", n_models)
+    n, n_models = check_positive_int("n", n), check_positive_int("n_models", n_models)
     return np.random.default_rng(seed).integers(0, n, size=(n_models, n))
 
 
@@ -118,7 +118,7 @@ class AdaBoost:
     def decision(self, X, rounds: int | None = None) -> np.ndarray:
         """Σ_t α_t h_t(x) over the first ``rounds`` rounds (all by default)."""
         X = np.asarray(X, dtype=np.float64)
-        rounds = len(self.stumps) if rounds is None else _check_count("rounds", rounds)
+        rounds = len(self.stumps) if rounds is None else check_positive_int("rounds", rounds)
         if rounds > len(self.stumps):
             raise ValueError(f"rounds: expected at most {len(self.stumps)} (fitted), got {rounds}.")
         score = np.zeros(len(X))
@@ -139,7 +139,7 @@ class AdaBoost:
 def adaboost(X, y, rounds: int) -> AdaBoost:
     """Discrete AdaBoost with decision stumps for ``rounds`` rounds."""
     X, y = _xy(X, y)
-    rounds = _check_count("rounds", rounds)
+    rounds = check_positive_int("rounds", rounds)
     y_pm = 2 * y - 1
     w = np.full(len(y), 1.0 / len(y))
     model = AdaBoost()

@@ -21,11 +21,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..checks import check_positive_int
 from ..progress import progress
 from ..training import History, evaluate, fit, seed_everything, train_epoch
 from .dropconnect import DropConnectLinear
 from .early_stopping import EarlyStopping
-from .schedules import _check_count
 
 
 @contextlib.contextmanager
@@ -118,8 +118,8 @@ def moons_split(
     """
     from sklearn.datasets import make_moons
 
-    n_train, n_val = _check_count("n_train", n_train), _check_count("n_val", n_val)
-    n_test = _check_count("n_test", n_test)
+    n_train, n_val = check_positive_int("n_train", n_train), check_positive_int("n_val", n_val)
+    n_test = check_positive_int("n_test", n_test)
     X, y = make_moons(n_train + n_val, noise=noise, random_state=seed)
     X_test, y_test = make_moons(n_test, noise=noise, random_state=seed + 1)
     X, y = X.astype(np.float32), y.astype(np.float32)
@@ -155,7 +155,7 @@ def diabetes_least_squares(split: Split):
 
 def regression_mlp(n_features: int) -> nn.Sequential:
     """Dense n-128-64-1 with ReLU, a linear output: the chapter's Keras model in torch."""
-    n_features = _check_count("n_features", n_features)
+    n_features = check_positive_int("n_features", n_features)
     return nn.Sequential(
         nn.Linear(n_features, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 1)
     )
@@ -242,7 +242,7 @@ def classifier_data(n: int = 100, *, seed: int = 0):
     The chapter's rule "1 if x > 0" is ambiguous for a 10-feature row; the sum is one
     reading that gives a learnable (linearly separable) task.
     """
-    n = _check_count("n", n)
+    n = check_positive_int("n", n)
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 10, generator=gen)
     y = (x.sum(dim=1, keepdim=True) > 0).float()
@@ -255,7 +255,7 @@ def classifier_10_20_1() -> nn.Sequential:
 
 def train_classifier(*, epochs: int = 300, lr: float = 1e-3, seed: int = 0, n_test: int = 2000):
     """The corrected listing: full-batch Adam on 100 examples; (model, losses, test accuracy)."""
-    epochs = _check_count("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs)
     seed_everything(seed)
     x_train, y_train = classifier_data(100, seed=seed)
     x_test, y_test = classifier_data(n_test, seed=seed + 1)
@@ -285,7 +285,7 @@ def moons_mlp(width: int = 256, dropout: float = 0.0, dropconnect: float = 0.0) 
     first layer has only two weights per unit, and dropping one of them half the time would
     leave a unit blind to one coordinate, not regularise it.
     """
-    width = _check_count("width", width)
+    width = check_positive_int("width", width)
     for name, p in (("dropout", dropout), ("dropconnect", dropconnect)):
         if not 0.0 <= p < 1.0:
             raise ValueError(f"{name}: expected a probability in [0, 1), got {p!r}.")
@@ -343,7 +343,7 @@ def train_moons(
         return model, fit(model, train_loader, opt, loss_fn, epochs=epochs, val_loader=val_loader)
     stopper.snapshot = lambda: copy.deepcopy(model.state_dict())
     history = History()
-    for epoch in progress(range(1, _check_count("epochs", epochs) + 1), desc="epochs"):
+    for epoch in progress(range(1, check_positive_int("epochs", epochs) + 1), desc="epochs"):
         loss, acc = train_epoch(model, train_loader, opt, loss_fn, desc=f"epoch {epoch}")
         vloss, vacc = evaluate(model, val_loader, loss_fn)
         for name, value in (
@@ -376,9 +376,9 @@ def train_moons_updates(
     of updates, epochs, training and validation loss (the test set is not touched); with
     ``return_model``, the pair (that dict, the trained model).
     """
-    updates = _check_count("updates", updates)
+    updates = check_positive_int("updates", updates)
     n = len(split.y_fit)
-    batch_size = _check_count("batch_size", batch_size)
+    batch_size = check_positive_int("batch_size", batch_size)
     if batch_size > n:
         raise ValueError(f"batch_size: expected at most {n} (the training set), got {batch_size}.")
     seed_everything(seed)

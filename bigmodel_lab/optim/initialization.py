@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .schedules import _check_count
+from ..checks import check_positive_int
 
 SCHEMES = ("xavier", "he", "normal")
 
@@ -28,7 +28,7 @@ def init_std(scheme: str, n_in: int, n_out: int, *, std: float = 0.01) -> float:
 
     "xavier": √(2/(n_in + n_out)); "he": √(2/n_in); "normal": the fixed ``std`` given.
     """
-    n_in, n_out = _check_count("n_in", n_in), _check_count("n_out", n_out)
+    n_in, n_out = check_positive_int("n_in", n_in), check_positive_int("n_out", n_out)
     if scheme == "xavier":
         return math.sqrt(2.0 / (n_in + n_out))
     if scheme == "he":
@@ -85,9 +85,9 @@ def activation_spread(
     if activation not in _ACT:
         raise ValueError(f"activation: expected one of {sorted(_ACT)}, got {activation!r}.")
     depth, width, n = (
-        _check_count("depth", depth),
-        _check_count("width", width),
-        _check_count("n", n),
+        check_positive_int("depth", depth),
+        check_positive_int("width", width),
+        check_positive_int("n", n),
     )
     rng = np.random.default_rng(seed)
     a = rng.normal(size=(n, width))

@@ -18,36 +18,9 @@ check it against the docstring and the result against torch.optim step by step.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from .._checks import as_float_array
-
-
-def _check_hyper(
-    name: str,
-    value,
-    *,
-    low: float,
-    high: float = math.inf,
-    low_open: bool = False,
-    high_open: bool = True,
-) -> float:
-    """A finite number in the stated interval, else ValueError naming the hyper-parameter."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name}: expected a number, got {type(value).__name__} ({value!r}).")
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open or math.isinf(high) else "]"
-        raise ValueError(
-            f"{name}: expected a value in {left}{low:g}, {high:g}{right}, got {value!r}. "
-            "Pick a value inside that range."
-        )
-    return value
+from ..checks import as_float_array, check_number
 
 
 class Optimizer:
@@ -86,7 +59,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _check_hyper("lr", value, low=0.0, low_open=True)
+        self._lr = check_number("lr", value, low=0.0, low_open=True)
 
     def step(self, grads) -> None:
         """Apply one update to every parameter, given ∂L/∂θ for each (same order and shapes)."""
@@ -134,7 +107,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr: float, *, weight_decay: float = 0.0):
         super().__init__(params, lr)
-        self.weight_decay = _check_hyper("weight_decay", weight_decay, low=0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
 
     def _update(self, p, g, state):
         if self.weight_decay:
@@ -165,9 +138,9 @@ class Momentum(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(params, lr)
-        self.momentum = _check_hyper("momentum", momentum, low=0.0, high=1.0)
-        self.dampening = _check_hyper("dampening", dampening, low=0.0, high=1.0)
-        self.weight_decay = _check_hyper("weight_decay", weight_decay, low=0.0)
+        self.momentum = check_number("momentum", momentum, low=0.0, high=1.0)
+        self.dampening = check_number("dampening", dampening, low=0.0, high=1.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
 
     def _velocity(self, g, state):
         if "v" not in state:
@@ -233,10 +206,10 @@ class AdaGrad(Optimizer):
         initial_accumulator_value: float = 0.0,
     ):
         super().__init__(params, lr)
-        self.lr_decay = _check_hyper("lr_decay", lr_decay, low=0.0)
-        self.eps = _check_hyper("eps", eps, low=0.0)
-        self.weight_decay = _check_hyper("weight_decay", weight_decay, low=0.0)
-        self.initial_accumulator_value = _check_hyper(
+        self.lr_decay = check_number("lr_decay", lr_decay, low=0.0)
+        self.eps = check_number("eps", eps, low=0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
+        self.initial_accumulator_value = check_number(
             "initial_accumulator_value", initial_accumulator_value, low=0.0
         )
         for p, state in zip(self.params, self.state, strict=True):
@@ -275,10 +248,10 @@ class RMSprop(Optimizer):
         centered: bool = False,
     ):
         super().__init__(params, lr)
-        self.alpha = _check_hyper("alpha", alpha, low=0.0, high=1.0)
-        self.eps = _check_hyper("eps", eps, low=0.0)
-        self.weight_decay = _check_hyper("weight_decay", weight_decay, low=0.0)
-        self.momentum = _check_hyper("momentum", momentum, low=0.0, high=1.0)
+        self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
+        self.eps = check_number("eps", eps, low=0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
+        self.momentum = check_number("momentum", momentum, low=0.0, high=1.0)
         self.centered = bool(centered)
         for p, state in zip(self.params, self.state, strict=True):
             state["s"] = np.zeros_like(p)
@@ -335,10 +308,10 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas: expected a pair (β₁, β₂), got {betas!r}.")
-        self.beta1 = _check_hyper("betas[0]", betas[0], low=0.0, high=1.0)
-        self.beta2 = _check_hyper("betas[1]", betas[1], low=0.0, high=1.0)
-        self.eps = _check_hyper("eps", eps, low=0.0)
-        self.weight_decay = _check_hyper("weight_decay", weight_decay, low=0.0)
+        self.beta1 = check_number("betas[0]", betas[0], low=0.0, high=1.0)
+        self.beta2 = check_number("betas[1]", betas[1], low=0.0, high=1.0)
+        self.eps = check_number("eps", eps, low=0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
         for p, state in zip(self.params, self.state, strict=True):
             state["m"] = np.zeros_like(p)
             state["v"] = np.zeros_like(p)

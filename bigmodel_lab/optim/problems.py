@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_float_array, check_shape
+from ..checks import as_float_array, check_positive_int, check_shape
 from .optimizers import SGD
-from .schedules import _check_count
 
 
 def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
@@ -28,8 +27,8 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[n
     B = n gives full-batch gradient descent, B = 1 classic SGD, anything between mini-batch
     SGD. The last batch is smaller when B does not divide n (as torch's DataLoader does).
     """
-    n = _check_count("n", n)
-    batch_size = _check_count("batch_size", batch_size)
+    n = check_positive_int("n", n)
+    batch_size = check_positive_int("batch_size", batch_size)
     if batch_size > n:
         raise ValueError(f"batch_size: expected at most n = {n} examples, got {batch_size}.")
     order = rng.permutation(n)
@@ -105,7 +104,7 @@ def minibatch_gradient_variance(per_example_grads, batch_size: int) -> float:
     """
     G = as_float_array("per_example_grads", per_example_grads, ndim=2)
     n = G.shape[0]
-    batch_size = _check_count("batch_size", batch_size)
+    batch_size = check_positive_int("batch_size", batch_size)
     if batch_size > n:
         raise ValueError(f"batch_size: expected at most N = {n} examples, got {batch_size}.")
     if n == 1:
@@ -132,7 +131,7 @@ def train(
     ``diverged_at`` (the update at which the loss exceeded ``limit``, else None; training
     stops there). ``schedule(t)`` (optional) sets the learning rate of update t.
     """
-    epochs = _check_count("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs)
     rng = np.random.default_rng(seed)
     w = np.zeros(problem.X.shape[1]) if w0 is None else as_float_array("w0", w0).copy()
     opt = make_optimizer([w])
@@ -188,7 +187,7 @@ def penalised_fit(
             "method: the proximal step here is L1's soft-thresholding; use "
             "method='gradient' for the L2 penalty."
         )
-    steps = _check_count("steps", steps)
+    steps = check_positive_int("steps", steps)
     w = np.zeros(problem.X.shape[1])
     opt = SGD([w], lr=lr)
     for _ in range(steps):

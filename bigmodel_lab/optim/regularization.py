@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array
-from .optimizers import _check_hyper
+from ..checks import as_float_array, check_number
 
 
 def _lam(lam) -> float:
-    return _check_hyper("lam", lam, low=0.0)
+    return check_number("lam", lam, low=0.0)
 
 
 def l1_penalty(w, lam: float) -> float:
@@ -48,7 +47,7 @@ def l2_grad(w, lam: float) -> np.ndarray:
 def soft_threshold(w, tau: float) -> np.ndarray:
     """S_τ(w) = sign(w) · max(|w| − τ, 0), the proximal step of τ‖w‖₁."""
     w = as_float_array("w", w)
-    tau = _check_hyper("tau", tau, low=0.0)
+    tau = check_number("tau", tau, low=0.0)
     return np.sign(w) * np.maximum(np.abs(w) - tau, 0.0)
 
 
@@ -60,7 +59,7 @@ def dropout(a, p: float, rng: np.random.Generator, *, training: bool = True):
     Same convention as ``torch.nn.Dropout``.
     """
     a = as_float_array("a", a)
-    p = _check_hyper("p", p, low=0.0, high=1.0)
+    p = check_number("p", p, low=0.0, high=1.0)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
             f"rng: expected a numpy.random.Generator, got {type(rng).__name__}; "

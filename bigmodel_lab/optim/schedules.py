@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers import _check_hyper
+from ..checks import check_number, check_positive_int
 
 
 def _check_step(t) -> int:
@@ -30,12 +30,6 @@ def _check_step(t) -> int:
     return int(t)
 
 
-def _check_count(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}.")
-    return int(value)
-
-
 @dataclass(frozen=True)
 class Constant:
     """η_t = η₀ (torch: no scheduler)."""
@@ -44,7 +38,7 @@ class Constant:
     formula = "η_t = η₀"
 
     def __post_init__(self):
-        _check_hyper("base_lr", self.base_lr, low=0.0, low_open=True)
+        check_number("base_lr", self.base_lr, low=0.0, low_open=True)
 
     def __call__(self, t: int) -> float:
         _check_step(t)
@@ -61,9 +55,9 @@ class StepDecay:
     formula = "η_t = η₀ · γ^⌊t / s⌋"
 
     def __post_init__(self):
-        _check_hyper("base_lr", self.base_lr, low=0.0, low_open=True)
-        _check_count("step_size", self.step_size)
-        _check_hyper("gamma", self.gamma, low=0.0, high=1.0, low_open=True, high_open=False)
+        check_number("base_lr", self.base_lr, low=0.0, low_open=True)
+        check_positive_int("step_size", self.step_size)
+        check_number("gamma", self.gamma, low=0.0, high=1.0, low_open=True, high_open=False)
 
     def __call__(self, t: int) -> float:
         return self.base_lr * self.gamma ** (_check_step(t) // self.step_size)
@@ -78,8 +72,8 @@ class ExponentialDecay:
     formula = "η_t = η₀ · γ^t"
 
     def __post_init__(self):
-        _check_hyper("base_lr", self.base_lr, low=0.0, low_open=True)
-        _check_hyper("gamma", self.gamma, low=0.0, high=1.0, low_open=True, high_open=False)
+        check_number("base_lr", self.base_lr, low=0.0, low_open=True)
+        check_number("gamma", self.gamma, low=0.0, high=1.0, low_open=True, high_open=False)
 
     def __call__(self, t: int) -> float:
         return self.base_lr * self.gamma ** _check_step(t)
@@ -100,9 +94,9 @@ class CosineAnnealing:
     formula = "η_t = η_min + ½(η₀ − η_min)(1 + cos(π t / T))"
 
     def __post_init__(self):
-        _check_hyper("base_lr", self.base_lr, low=0.0, low_open=True)
-        _check_count("T_max", self.T_max)
-        _check_hyper("eta_min", self.eta_min, low=0.0)
+        check_number("base_lr", self.base_lr, low=0.0, low_open=True)
+        check_positive_int("T_max", self.T_max)
+        check_number("eta_min", self.eta_min, low=0.0)
         if self.eta_min > self.base_lr:
             raise ValueError(
                 f"eta_min: expected at most base_lr = {self.base_lr:g}, got "
@@ -130,9 +124,9 @@ class LinearWarmup:
     formula = "η_t = η₀ · (f₀ + (1 − f₀) · min(t, w) / w)"
 
     def __post_init__(self):
-        _check_hyper("base_lr", self.base_lr, low=0.0, low_open=True)
-        _check_count("warmup_steps", self.warmup_steps)
-        _check_hyper(
+        check_number("base_lr", self.base_lr, low=0.0, low_open=True)
+        check_positive_int("warmup_steps", self.warmup_steps)
+        check_number(
             "start_factor", self.start_factor, low=0.0, high=1.0, low_open=True, high_open=False
         )
 
@@ -160,8 +154,8 @@ class WarmupCosine:
     )
 
     def __post_init__(self):
-        _check_count("warmup_steps", self.warmup_steps)
-        _check_count("total_steps", self.total_steps)
+        check_positive_int("warmup_steps", self.warmup_steps)
+        check_positive_int("total_steps", self.total_steps)
         if self.total_steps <= self.warmup_steps:
             raise ValueError(
                 f"total_steps: expected more than warmup_steps = {self.warmup_steps}, "
@@ -180,5 +174,5 @@ class WarmupCosine:
 
 def values(schedule, steps: int) -> np.ndarray:
     """[η_0, η_1, ..., η_(steps-1)] as an array (for plots and tables)."""
-    steps = _check_count("steps", steps)
+    steps = check_positive_int("steps", steps)
     return np.array([schedule(t) for t in range(steps)])

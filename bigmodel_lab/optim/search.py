@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .schedules import _check_count
+from ..checks import check_positive_int
 
 
 def _score(objective: Callable[..., float], params: dict) -> float:
@@ -57,7 +57,7 @@ def grid_search(objective: Callable[..., float], grid: Mapping[str, Sequence]) -
 
 def sample_space(space: Mapping[str, tuple], n: int, seed: int) -> list[dict]:
     """``n`` parameter settings drawn from ``space``: {name: (low, high, "log" | "linear")}."""
-    n = _check_count("n", n)
+    n = check_positive_int("n", n)
     if not space:
         raise ValueError("space: expected at least one parameter range, got none.")
     rng = np.random.default_rng(seed)

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import as_float_array
-from .schedules import _check_count
+from ..checks import as_float_array, check_positive_int
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ def run(
     ``diverged_at`` records the step, so a divergent learning rate is shown, never hidden in
     an overflow or NaN. ``schedule`` (optional) sets ``opt.lr = schedule(t)`` before step t.
     """
-    steps = _check_count("steps", steps)
+    steps = check_positive_int("steps", steps)
     if not limit > 0:
         raise ValueError(f"limit: expected a positive bound on |θ|, got {limit}.")
     theta = np.array(surface.start if start is None else start, dtype=np.float64)

@@ -16,7 +16,7 @@ import torch
 from scipy.stats import norm
 from sklearn.model_selection import train_test_split
 
-from .._checks import check_labels
+from ..checks import check_labels
 from ..training import predict as _predict
 
 

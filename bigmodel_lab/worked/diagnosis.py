@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._checks import as_float_array, check_shape
+from ..checks import as_float_array, check_shape
 from ..formulas import softmax
 from ._display import fmt, fmt_vector
 

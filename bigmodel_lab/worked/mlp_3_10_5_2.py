@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._checks import as_float_array, check_shape
+from ..checks import as_float_array, check_shape
 from ..formulas import DenseNetwork, relu, relu_grad, sigmoid
 from ..gradcheck import compare, comparison_table, numerical_gradient
 from ._display import fmt

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._checks import as_float_array
+from ..checks import as_float_array
 from ..formulas import sigmoid
 from ._display import fmt, fmt_vector
 

@@ -4,7 +4,7 @@ import torch
 from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from bigmodel_lab._checks import as_float_array
+from bigmodel_lab.checks import as_float_array
 from bigmodel_lab.formulas import linear, log_softmax, logsumexp, softmax
 
 

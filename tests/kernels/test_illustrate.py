@@ -14,7 +14,7 @@ def test_kernel_source_is_the_decorated_function():
     text = illustrate.kernel_source("relu", "backward")
     assert text.startswith("@triton.jit\ndef _relu_backward_kernel(")
     assert "grad_y_ptr" in text
-    assert "def _tanh(x)" in illustrate.kernel_source("tanh", "_tanh")
+    assert "def tl_tanh(x)" in illustrate.kernel_source("tanh", "tl_tanh")
 
 
 def test_unknown_kernel_lists_the_ones_that_exist():

@@ -1,10 +1,20 @@
-"""Input validation shared by the reference formulas.
+"""Argument checks shared by the whole package (a foundation: it imports nothing of ours).
 
-Every check raises ``ValueError`` with the argument's name, what was expected, what arrived,
-and (where it helps) what to do, so that bad input never turns into a silent NaN.
+Every check raises with the argument's name, what was expected, what arrived, and (where it
+helps) what to do, so that bad input never turns into a silent NaN: ``TypeError`` when the
+value is not of a usable kind (a string where a number belongs), ``ValueError`` when it is of
+the right kind but unusable (a negative count, a NaN, a wrong shape).
+
+Arrays: :func:`as_float_array`, :func:`check_shape`, :func:`check_same_shape`,
+:func:`check_labels`, :func:`check_probabilities`. Scalars (Python and NumPy numbers, and
+0-d torch tensors, which are read through ``.item()``): :func:`check_positive_int`,
+:func:`check_number`, :func:`check_nonnegative`.
 """
 
 from __future__ import annotations
+
+import math
+import numbers
 
 import numpy as np
 
@@ -105,3 +115,61 @@ def check_probabilities(name: str, p: np.ndarray) -> None:
             f"max {hi:.3g}); log(0) is infinite. Compute the loss from logits instead "
             "(binary_cross_entropy_with_logits / softmax_cross_entropy)."
         )
+
+
+# -- scalars --------------------------------------------------------------------------------------
+
+
+def _scalar(value):
+    """A 0-d tensor, 0-d array or NumPy number as the Python number it holds; else unchanged."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
+
+
+def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
+    """A whole number >= ``minimum`` (int, NumPy integer or 0-d integer tensor; not a bool)."""
+    v = _scalar(value)
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+        raise ValueError(
+            f"{name}: expected a whole number >= {minimum}, got {value!r} "
+            f"({type(value).__name__}); write e.g. {name}={max(minimum, 1) * 10}."
+        )
+    if v < minimum:
+        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {v}.")
+    return int(v)
+
+
+def check_number(
+    name: str,
+    value,
+    *,
+    low: float,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = True,
+) -> float:
+    """A finite real number in the stated interval (e.g. a learning rate, a probability).
+
+    ``TypeError`` for anything that is not a real number (a string, a bool, a tensor of more
+    than one element); ``ValueError``, naming the interval, for NaN, infinity or a value outside.
+    """
+    v = _scalar(value)
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__} ({value!r}).")
+    v = float(v)
+    too_low = v <= low if low_open else v < low
+    too_high = v >= high if high_open else v > high
+    if not math.isfinite(v) or too_low or too_high:
+        if math.isinf(high):
+            wanted = f"a finite number {'>' if low_open else '>='} {low:g}"
+        else:
+            left, right = "(" if low_open else "[", ")" if high_open else "]"
+            wanted = f"a finite value in {left}{low:g}, {high:g}{right}"
+        raise ValueError(f"{name}: expected {wanted}, got {v!r}. Pick a value inside that range.")
+    return v
+
+
+def check_nonnegative(name: str, value) -> float:
+    """A finite number >= 0, such as a learning rate or a weight decay."""
+    return check_number(name, value, low=0.0)
