@@ -118,7 +118,7 @@ def _forward_and_backward(fn, leaves, others, upstream):
 
 
 def bench_case(case, shape, dtype, args, peaks):
-    from bigmodel_lab.kernels.parity import prepare
+    from bigmodel_lab.verification.kernel_triads import prepare
 
     gen = torch.Generator().manual_seed(0)
     cast, _ = prepare(case, case.make(shape, gen), dtype, DEVICE)
@@ -321,7 +321,7 @@ def main(argv=None) -> None:
     import triton
 
     from bigmodel_lab import kernels
-    from bigmodel_lab.kernels.parity import CASES
+    from bigmodel_lab.verification.kernel_cases import CASES
 
     if kernels.INTERPRETED:
         _fail(

@@ -17,7 +17,7 @@ from ..formulas import (
     sigmoid,
     sigmoid_grad,
 )
-from ..gradcheck import numerical_gradient
+from ..verification import numerical_gradient
 from . import Kind, erratum
 
 NB = "notebooks/01_forward_backward"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..display import fmt, fmt_vector
 from ..formulas import sigmoid
 from ..worked import (
     diagnosis as dx,
@@ -18,7 +19,6 @@ from ..worked import (
     recommendation as rec,
     sigmoid_2layer as s2,
 )
-from ..worked._display import fmt, fmt_vector
 from . import Kind, erratum
 
 NB = "notebooks/03_worked_examples"

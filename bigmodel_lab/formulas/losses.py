@@ -97,6 +97,13 @@ def binary_cross_entropy_with_logits_grad(z, y):
     return (sigmoid(z) - y) / z.size
 
 
+def binary_cross_entropy_with_logits_target_grad(z, y):
+    """∂L/∂y = -z/n: the loss is linear in the target, L = (1/n) Σ [max(z, 0) - z y + log(1 + e^(-|z|))]."""
+    z, y = _pair("z", z, "y", y)
+    _binary_targets(y)
+    return -z / z.size
+
+
 # -- categorical cross-entropy --------------------------------------------------------------
 
 

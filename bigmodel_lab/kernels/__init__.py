@@ -14,8 +14,13 @@ file, named as in ``bigmodel_lab.formulas``:
 ``conv2d(x, weight, bias)``              stride 1, no padding, NCHW
 ``max_pool2d(x, kernel_size=2)``         stride = kernel_size, no padding
 ``sgd_step_``, ``adam_step_``            in-place optimiser steps with torch.optim semantics
-``Linear``, ``Conv2d``, ``MnistCNN``     nn.Module drop-ins built from the kernels
+``Linear``, ``Conv2d``                   nn.Module drop-ins built from the kernels
 =====================================  ==========================================================
+
+``tl_relu``, ``tl_sigmoid`` and ``tl_tanh`` (with their ``*_grad_from_output``) are the Triton
+device functions that other kernels fuse, such as the dense layer's activation epilogue. The
+referees that check every kernel against its formula and torch live one layer up, in
+:mod:`bigmodel_lab.verification`; this package imports nothing of ours but the argument checks.
 
 CPU and GPU. Triton decides at decoration time whether ``@triton.jit`` compiles a kernel or
 hands it to its interpreter, by reading the environment variable ``TRITON_INTERPRET``; that
@@ -79,7 +84,7 @@ from .conv2d import conv2d  # noqa: E402
 from .cross_entropy import cross_entropy  # noqa: E402
 from .linear import ACTIVATIONS, linear  # noqa: E402
 from .max_pool2d import max_pool2d  # noqa: E402
-from .modules import Conv2d, Linear, MnistCNN, MnistCNNTorch  # noqa: E402
+from .modules import Conv2d, Linear  # noqa: E402
 from .mse_loss import mse_loss  # noqa: E402
 from .relu import relu  # noqa: E402
 from .sgd import sgd_step_  # noqa: E402
@@ -93,8 +98,6 @@ __all__ = [
     "INTERPRETED",
     "Conv2d",
     "Linear",
-    "MnistCNN",
-    "MnistCNNTorch",
     "adam_step_",
     "binary_cross_entropy_with_logits",
     "conv2d",

@@ -1,28 +1,8 @@
-"""nn.Module drop-ins built from the kernels, and the MNIST CNN of the source chapter.
+"""nn.Module drop-ins built from the kernels: ``Linear`` (with a fused activation), ``Conv2d``.
 
-``MnistCNN`` is the network of *Large models: from data to business value* §5.2, with every
-layer but dropout running through this package's Triton kernels:
-
-=========  ===================================  =====================  ===================
-layer      operation                            parameter              shape
-=========  ===================================  =====================  ===================
-conv       Conv 32@3x3, stride 1, no padding    ``conv.weight``        (32, 1, 3, 3)
-           then ReLU                            ``conv.bias``          (32,)
-pool       2x2 max-pool: 26x26 -> 13x13         (none)
-flatten    (N, 32, 13, 13) -> (N, 5408)         (none)
-fc1        dense 64, ReLU fused                 ``fc1.weight``         (64, 5408)
-                                                ``fc1.bias``           (64,)
-dropout    p = 0.5 (training only; torch's)     (none)
-fc2        dense 10 -> logits                   ``fc2.weight``         (10, 64)
-                                                ``fc2.bias``           (10,)
-=========  ===================================  =====================  ===================
-
-The chapter ends with a softmax layer and categorical cross-entropy; here the network returns
-the logits and the softmax lives inside the loss (``kernels.cross_entropy``), which is the same
-mathematics computed stably. ``MnistCNNTorch`` is the same network in plain PyTorch with the
-same parameter names and shapes, so a state_dict moves between the two in either direction.
-Dropout is torch's own ``nn.Dropout`` in both: it draws random numbers, and sharing torch's
-generator keeps the two networks identical in training mode too.
+Each creates and initialises its parameters exactly as the torch layer it replaces, so the
+two load each other's state_dict. Chapter 6 builds chapter 4's CNN from them
+(:mod:`bigmodel_lab.kernel_cnn`).
 """
 
 from __future__ import annotations
@@ -32,13 +12,6 @@ from torch import nn
 
 from .conv2d import conv2d
 from .linear import ACTIVATIONS, linear
-from .max_pool2d import max_pool2d
-from .relu import relu
-
-#: MNIST CNN sizes: 28x28 input, 3x3 convolution -> 26x26, 2x2 pooling -> 13x13.
-MNIST_SHAPE = (1, 28, 28)
-CONV_CHANNELS, KERNEL, HIDDEN, CLASSES = 32, 3, 64, 10
-FLAT = CONV_CHANNELS * 13 * 13  # 5408
 
 
 class Linear(nn.Module):
@@ -106,58 +79,3 @@ class Conv2d(nn.Module):
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"bias={self.bias is not None}"
         )
-
-
-def _check_images(x) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 4 or tuple(x.shape[1:]) != MNIST_SHAPE:
-        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(
-            f"x: expected a batch of MNIST images of shape (N, 1, 28, 28), got "
-            f"{shape}; add the channel axis with x.unsqueeze(1) if it is missing."
-        )
-
-
-class MnistCNN(nn.Module):
-    """The MNIST CNN of 001 §5.2 on Triton kernels; returns logits of shape (N, 10).
-
-    Parameter names and shapes: conv.weight (32, 1, 3, 3), conv.bias (32,),
-    fc1.weight (64, 5408), fc1.bias (64,), fc2.weight (10, 64), fc2.bias (10,).
-    """
-
-    def __init__(self, dropout: float = 0.5, device=None, dtype=None):
-        super().__init__()
-        self.conv = Conv2d(1, CONV_CHANNELS, KERNEL, device=device, dtype=dtype)
-        self.fc1 = Linear(FLAT, HIDDEN, activation="relu", device=device, dtype=dtype)
-        self.dropout = nn.Dropout(dropout)
-        self.fc2 = Linear(HIDDEN, CLASSES, device=device, dtype=dtype)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_images(x)
-        h = max_pool2d(relu(self.conv(x)), 2)
-        h = self.fc1(h.reshape(h.shape[0], FLAT))
-        return self.fc2(self.dropout(h))
-
-
-class MnistCNNTorch(nn.Module):
-    """The same network in plain PyTorch, with the same parameter names and shapes."""
-
-    def __init__(self, dropout: float = 0.5, device=None, dtype=None):
-        super().__init__()
-        self.conv = nn.Conv2d(1, CONV_CHANNELS, KERNEL, device=device, dtype=dtype)
-        self.fc1 = nn.Linear(FLAT, HIDDEN, device=device, dtype=dtype)
-        self.dropout = nn.Dropout(dropout)
-        self.fc2 = nn.Linear(HIDDEN, CLASSES, device=device, dtype=dtype)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_images(x)
-        h = nn.functional.max_pool2d(torch.relu(self.conv(x)), 2)
-        h = torch.relu(self.fc1(h.reshape(h.shape[0], FLAT)))
-        return self.fc2(self.dropout(h))
-
-
-def parameter_table(model: nn.Module) -> list[tuple[str, tuple[int, ...], int]]:
-    """(name, shape, number of values) for every parameter, in registration order."""
-    return [(name, tuple(p.shape), p.numel()) for name, p in model.named_parameters()]
-
-
-assert FLAT == CONV_CHANNELS * ((28 - KERNEL + 1) // 2) ** 2, "MNIST sizes are inconsistent"

@@ -9,8 +9,8 @@
     fc1    dense 64, ReLU, dropout 0.5                  -> 64
     fc2    dense 10 (logits; softmax lives in the loss) -> 10
 
-Module names ``conv``, ``fc1`` and ``fc2`` are fixed: ``bigmodel_lab.kernels.MnistCNN`` uses
-the same ones, so a ``state_dict`` moves between the two. The chapter's Keras model ends in a
+Module names ``conv``, ``fc1`` and ``fc2`` are fixed: chapter 6's
+``bigmodel_lab.kernel_cnn.KernelCNN`` uses the same ones, so a ``state_dict`` moves between the two. The chapter's Keras model ends in a
 softmax layer and trains with categorical cross-entropy; here the last layer returns logits
 and ``torch.nn.CrossEntropyLoss`` applies log-softmax and the negative log-likelihood in one
 numerically stable step. The model's probabilities are ``softmax(logits)``.
@@ -216,6 +216,11 @@ def keras_initialisation(model: nn.Module) -> nn.Module:
             if module.bias is not None:
                 nn.init.zeros_(module.bias)
     return model
+
+
+def parameter_table(model: nn.Module) -> list[tuple[str, tuple[int, ...], int]]:
+    """(name, shape, number of values) for every parameter, in registration order."""
+    return [(name, tuple(p.shape), p.numel()) for name, p in model.named_parameters()]
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:

@@ -8,7 +8,6 @@
 - ``dropconnect``: DropConnect, a linear layer whose weights are dropped in training.
 - ``search``: grid and random hyper-parameter search.
 - ``ensembles``: bagging (bootstrap samples, averaged probabilities) and AdaBoost with stumps.
-- ``early_stopping``: stop on a validation metric and keep the best weights.
 - ``initialization``: Xavier and He initialisation and the spread of activations with depth.
 - ``surfaces``: 2-D loss surfaces (ill-conditioned quadratic, Rosenbrock, saddle) and a runner.
 - ``problems``: least squares, mini-batches and the exact mini-batch gradient noise.
@@ -16,7 +15,6 @@
   classifier) and an over-fitting example with training, validation and test sets.
 """
 
-from .early_stopping import EarlyStopping, stopping_epoch
 from .optimizers import (
     OPTIMIZERS,
     SGD,
@@ -46,7 +44,6 @@ __all__ = [
     "AdamW",
     "Constant",
     "CosineAnnealing",
-    "EarlyStopping",
     "ExponentialDecay",
     "LinearWarmup",
     "Momentum",
@@ -55,6 +52,5 @@ __all__ = [
     "RMSprop",
     "StepDecay",
     "WarmupCosine",
-    "stopping_epoch",
     "update_rules",
 ]

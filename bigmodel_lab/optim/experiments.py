@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +22,8 @@ from torch import nn
 
 from ..checks import check_positive_int
 from ..progress import progress
-from ..training import History, evaluate, fit, seed_everything, train_epoch
+from ..training import EarlyStopping, fit, seed_everything
 from .dropconnect import DropConnectLinear
-from .early_stopping import EarlyStopping
 
 
 @contextlib.contextmanager
@@ -329,7 +327,8 @@ def train_moons(
     seed: int = 0,
     stopper: EarlyStopping | None = None,
 ):
-    """Adam on the moons; History per epoch. With ``stopper``: stop early, keep the best weights.
+    """Adam on the moons; History per epoch. With ``stopper``: stop early, keep the best weights
+    (those of the epoch with the lowest validation loss).
 
     ``batch_size`` None means full batch. ``weight_decay`` is AdamW's decoupled decay.
     """
@@ -339,23 +338,9 @@ def train_moons(
     train_loader, val_loader, _ = split.loaders(batch_size, seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     loss_fn = nn.BCEWithLogitsLoss()
-    if stopper is None:
-        return model, fit(model, train_loader, opt, loss_fn, epochs=epochs, val_loader=val_loader)
-    stopper.snapshot = lambda: copy.deepcopy(model.state_dict())
-    history = History()
-    for epoch in progress(range(1, check_positive_int("epochs", epochs) + 1), desc="epochs"):
-        loss, acc = train_epoch(model, train_loader, opt, loss_fn, desc=f"epoch {epoch}")
-        vloss, vacc = evaluate(model, val_loader, loss_fn)
-        for name, value in (
-            ("train_loss", loss),
-            ("train_acc", acc),
-            ("val_loss", vloss),
-            ("val_acc", vacc),
-        ):
-            getattr(history, name).append(value)
-        if stopper.update(vloss):
-            break
-    model.load_state_dict(stopper.best_state)
+    history = fit(
+        model, train_loader, opt, loss_fn, epochs=epochs, val_loader=val_loader, stopper=stopper
+    )
     return model, history
 
 

@@ -5,7 +5,6 @@
 - ``sequences``: padding/truncation, length-bucketed batches, review windows.
 - ``models``: :class:`RNNClassifier` (embedding, LSTM/GRU over packed sequences, dropout,
   linear) and :class:`BagOfNgrams` (fastText-style), plus GloVe-initialised embeddings.
-- ``fitting``: training with the best epoch chosen on a validation set.
 - ``baselines``: majority class, TF-IDF + logistic regression, mean word vectors.
 - ``evaluation``: stratified splits, Wilson and bootstrap intervals, predictions.
 - ``seed_checks``: the source chapters' failing constructs, rebuilt and run.
@@ -30,7 +29,6 @@ from .evaluation import (
     wilson_interval,
     window_vote_accuracy,
 )
-from .fitting import fit_best
 from .models import BagOfNgrams, RNNClassifier, count_parameters, embedding_matrix, with_bigrams
 from .sequences import (
     Batch,
@@ -65,7 +63,6 @@ __all__ = [
     "count_parameters",
     "embedding_matrix",
     "english_tokens",
-    "fit_best",
     "keras_style_tokens",
     "length_quantile",
     "majority_class",

@@ -12,8 +12,8 @@ computations, so the notebook only calls them:
   (*Evaluating the business value of large models* §4.5).
 """
 
+from ..display import fmt, fmt_vector, matrix_frame, verdict_table
 from . import diagnosis, mlp_3_10_5_2, recommendation, sigmoid_2layer
-from ._display import fmt, fmt_vector, matrix_frame, verdict_table
 
 __all__ = [
     "diagnosis",

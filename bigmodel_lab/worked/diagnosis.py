@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..checks import as_float_array, check_shape
+from ..display import fmt, fmt_vector
 from ..formulas import softmax
-from ._display import fmt, fmt_vector
 
 X = np.array([1.0, 2.0, 3.0, 4.0, 5.0])  # the patient's history; no step of the example uses it
 THETA = np.array([0.1, 0.2, 0.3, 0.4, 0.5])

@@ -10,8 +10,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..display import fmt
 from . import sigmoid_2layer as s2
-from ._display import fmt
 
 PRINTED_COLOUR, CORRECT_COLOUR = "tab:red", "tab:green"
 

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ..checks import as_float_array, check_shape
+from ..display import compare, comparison_table, fmt
 from ..formulas import DenseNetwork, relu, relu_grad, sigmoid
-from ..gradcheck import compare, comparison_table, numerical_gradient
-from ._display import fmt
+from ..verification import numerical_gradient
 
 SIZES = (3, 10, 5, 2)
 ACTIVATIONS = ("relu", "relu", "sigmoid")

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..checks import as_float_array
+from ..display import fmt, fmt_vector
 from ..formulas import sigmoid
-from ._display import fmt, fmt_vector
 
 THETA_U = np.array([0.1, 0.2, 0.3])
 THETA_I = np.array([0.4, 0.5, 0.6])

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..display import compare, comparison_table, fmt
 from ..formulas import DenseNetwork, sigmoid, sigmoid_grad
-from ..gradcheck import compare, comparison_table, numerical_gradient, torch_dense_gradients
-from ._display import fmt
+from ..verification import numerical_gradient, torch_dense_gradients
 
 X = np.array([0.5, 0.7])
 LEARNING_RATE = 0.1

@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 from bigmodel_lab import errata
 from bigmodel_lab.errata import SOURCES, Kind, all_records, ch01, erratum, to_frame, to_markdown
 from bigmodel_lab.formulas import binary_cross_entropy, sigmoid
-from bigmodel_lab.gradcheck import numerical_gradient
+from bigmodel_lab.verification import numerical_gradient
 
 
 @pytest.fixture

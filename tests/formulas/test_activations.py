@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bigmodel_lab.formulas import activations as A
-from bigmodel_lab.gradcheck import numerical_gradient
+from bigmodel_lab.verification import numerical_gradient
 
 finite = arrays(np.float64, st.integers(1, 20), elements=st.floats(-30, 30))
 TORCH = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh, "identity": lambda t: t}

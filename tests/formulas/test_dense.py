@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from bigmodel_lab.formulas import DenseNetwork, one_hot
-from bigmodel_lab.gradcheck import numerical_gradient, torch_dense_gradients
+from bigmodel_lab.verification import numerical_gradient, torch_dense_gradients
 
 CASES = [
     # sizes, activations, loss

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from bigmodel_lab.formulas import losses as L, sigmoid, softmax
-from bigmodel_lab.gradcheck import numerical_gradient
+from bigmodel_lab.verification import numerical_gradient
 
 
 def torch_value_and_grad(fn, x, *rest):

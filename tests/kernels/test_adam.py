@@ -2,10 +2,9 @@
 
 import pytest
 import torch
+from assertions import assert_close, assert_raises
 
 from bigmodel_lab.kernels import adam_step_
-
-from .helpers import assert_close, assert_raises
 
 CONFIGS = [
     dict(),

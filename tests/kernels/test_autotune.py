@@ -11,11 +11,10 @@ from __future__ import annotations
 import pytest
 import torch
 import triton
+from assertions import assert_close
 
 from bigmodel_lab import kernels
 from bigmodel_lab.kernels import _common
-
-from .helpers import assert_close
 
 
 @pytest.fixture

@@ -4,21 +4,21 @@ import math
 
 import pytest
 import torch
+from assertions import assert_raises, assert_triad
 
-from bigmodel_lab.kernels import binary_cross_entropy_with_logits as bce, parity
+from bigmodel_lab.kernels import binary_cross_entropy_with_logits as bce
+from bigmodel_lab.verification import kernel_cases as cases, kernel_triads as triads
 
-from .helpers import assert_raises, assert_triad
-
-CASE = parity.BCE_WITH_LOGITS
+CASE = cases.BCE_WITH_LOGITS
 
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(shape):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 def test_many_partial_sums(tiny_blocks):
-    assert_triad(parity.run_case(CASE, (17, 33)))
+    assert_triad(triads.run_case(CASE, (17, 33)))
 
 
 def test_large_logits_stay_finite_and_exact():
@@ -29,7 +29,7 @@ def test_large_logits_stay_finite_and_exact():
     y = torch.tensor(
         [0.0, 1.0, 0.5, 1.0, 0.0, 1.0, 0.5, 0.0, 1.0, 0.0, 0.0, 1.0, 0.5], dtype=torch.float64
     )
-    result = parity.run_case(CASE, inputs={"logits": z, "target": y})
+    result = triads.run_case(CASE, inputs={"logits": z, "target": y})
     assert_triad(result)
 
 
@@ -70,4 +70,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=str)
 @pytest.mark.parametrize("shape", [(1,), (127, 257), (4099, 1023)], ids=str)
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from assertions import assert_raises
 
 from bigmodel_lab.kernels import _common, conv2d, linear, sgd_step_, sigmoid
 from bigmodel_lab.kernels._common import (
@@ -19,8 +20,6 @@ from bigmodel_lab.kernels._common import (
     next_power_of_2,
     row_blocks,
 )
-
-from .helpers import assert_raises
 
 
 @pytest.mark.skipif(not INTERPRETED, reason="bfloat16 is refused only under the interpreter")

@@ -5,25 +5,28 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from assertions import assert_close, assert_raises, assert_triad, fp64
 
 from bigmodel_lab.formulas import conv as conv_formulas
-from bigmodel_lab.gradcheck import numerical_gradient
-from bigmodel_lab.kernels import conv2d, parity
+from bigmodel_lab.kernels import conv2d
+from bigmodel_lab.verification import (
+    kernel_cases as cases,
+    kernel_triads as triads,
+    numerical_gradient,
+)
 
-from .helpers import assert_close, assert_raises, assert_triad, fp64
-
-CASE = parity.CONV2D
+CASE = cases.CONV2D
 
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(shape):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 7, 5, 4, 3, 2), (3, 2, 9, 8, 17, 2, 3)], ids=str)
 def test_many_tiles_and_a_split_weight_reduction(shape, tiny_blocks):
     # 16-wide tiles and a pixel reduction cut into chunks of 16, added in order afterwards
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 def test_formula_gradients_match_finite_differences(rng):
@@ -114,4 +117,4 @@ def test_formula_refuses_bad_shapes():
     "shape", [(1, 1, 1, 1, 1, 1, 1), (64, 1, 28, 28, 32, 3, 3), (8, 17, 31, 29, 33, 5, 3)], ids=str
 )
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

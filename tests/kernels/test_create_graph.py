@@ -7,10 +7,9 @@ without a graph, and a gradient penalty or a Hessian-vector product silently los
 
 import pytest
 import torch
+from assertions import assert_close, assert_raises
 
 from bigmodel_lab import kernels
-
-from .helpers import assert_close, assert_raises
 
 ACTIVATIONS = {
     "sigmoid": (kernels.sigmoid, torch.sigmoid),

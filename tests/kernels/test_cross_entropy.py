@@ -4,22 +4,22 @@ import math
 
 import pytest
 import torch
+from assertions import assert_raises, assert_triad
 
-from bigmodel_lab.kernels import cross_entropy, parity
+from bigmodel_lab.kernels import cross_entropy
+from bigmodel_lab.verification import kernel_cases as cases, kernel_triads as triads
 
-from .helpers import assert_raises, assert_triad
-
-CASE = parity.CROSS_ENTROPY
+CASE = cases.CROSS_ENTROPY
 
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(shape):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 @pytest.mark.parametrize("shape", [(17, 70), (40, 3)], ids=str)
 def test_several_programs_and_chunks(shape, tiny_blocks):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 def test_logits_of_ten_thousand_give_finite_loss_and_gradient():
@@ -30,7 +30,7 @@ def test_logits_of_ten_thousand_give_finite_loss_and_gradient():
     target[:5] = 3  # ...right for some examples
     target[5:9] = 4  # and badly wrong for others when logits[:, 4] = -1e4
     logits[5:9, 4] = -1e4
-    result = parity.run_case(CASE, inputs={"logits": logits, "target": target})
+    result = triads.run_case(CASE, inputs={"logits": logits, "target": target})
     assert_triad(result)
     assert result.kernel["output"] > 1e4  # the wrong examples cost about 2e4 each
 
@@ -88,4 +88,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=str)
 @pytest.mark.parametrize("shape", [(1, 1), (127, 257), (4096, 10), (8, 50000)], ids=str)
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

@@ -3,25 +3,25 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from assertions import assert_close, assert_raises, assert_triad, fp64
 
-from bigmodel_lab.kernels import ACTIVATIONS, linear, parity
+from bigmodel_lab.kernels import ACTIVATIONS, linear
+from bigmodel_lab.verification import kernel_cases as cases, kernel_triads as triads
 
-from .helpers import assert_close, assert_raises, assert_triad, fp64
-
-LINEAR_CASES = [parity.LINEAR, parity.LINEAR_RELU, parity.LINEAR_SIGMOID, parity.LINEAR_TANH]
+LINEAR_CASES = [cases.LINEAR, cases.LINEAR_RELU, cases.LINEAR_SIGMOID, cases.LINEAR_TANH]
 TORCH_ACT = {None: lambda z: z, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
 
 
 @pytest.mark.parametrize("case", LINEAR_CASES, ids=lambda c: c.name)
-@pytest.mark.parametrize("shape", parity.LINEAR.shapes, ids=str)
+@pytest.mark.parametrize("shape", cases.LINEAR.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(case, shape):
-    assert_triad(parity.run_case(case, shape))
+    assert_triad(triads.run_case(case, shape))
 
 
 @pytest.mark.parametrize("case", LINEAR_CASES, ids=lambda c: c.name)
 def test_several_tiles_and_steps_along_k(case, tiny_blocks):
     # 16x16 tiles: 2 x 2 programs, 3 steps along K = 33, ragged edges everywhere
-    assert_triad(parity.run_case(case, (17, 33, 19)))
+    assert_triad(triads.run_case(case, (17, 33, 19)))
 
 
 def test_leading_dimensions_are_flattened_like_nn_linear(device):
@@ -101,4 +101,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("case", LINEAR_CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("shape", [(1, 1, 1), (127, 257, 65), (512, 1031, 509)], ids=str)
 def test_gpu_precisions(shape, case, dtype):
-    assert_triad(parity.run_case(case, shape, dtype=dtype))
+    assert_triad(triads.run_case(case, shape, dtype=dtype))

@@ -4,26 +4,30 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from assertions import assert_raises, assert_triad
 
+from bigmodel_lab import display
 from bigmodel_lab.formulas import conv as conv_formulas
-from bigmodel_lab.gradcheck import numerical_gradient
-from bigmodel_lab.kernels import max_pool2d, parity
+from bigmodel_lab.kernels import max_pool2d
+from bigmodel_lab.verification import (
+    kernel_cases as cases,
+    kernel_triads as triads,
+    numerical_gradient,
+)
 
-from .helpers import assert_raises, assert_triad
-
-CASE = parity.MAX_POOL2D
+CASE = cases.MAX_POOL2D
 
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree_exactly(shape):
-    result = parity.run_case(CASE, shape)
+    result = triads.run_case(CASE, shape)
     assert_triad(result)
     for q in result.quantities:  # a maximum and a routed gradient involve no rounding
-        assert parity.relative_error(result.kernel[q], result.formula[q]) == 0.0, q
+        assert display.relative_error(result.kernel[q], result.formula[q]) == 0.0, q
 
 
 def test_many_programs(tiny_blocks):
-    assert_triad(parity.run_case(CASE, (3, 4, 17, 13)))
+    assert_triad(triads.run_case(CASE, (3, 4, 17, 13)))
 
 
 @pytest.mark.parametrize("k", [1, 3, 4])
@@ -36,8 +40,8 @@ def test_other_window_sizes_crop_like_torch(k, device):
     y_ref = F.max_pool2d(x_ref, k)
     y_ref.backward(g.double())
     assert y.shape == y_ref.shape
-    assert parity.mismatch_report("y", y, y_ref, 0.0) is None
-    assert parity.mismatch_report("grad", x.grad, x_ref.grad, 0.0) is None
+    assert display.mismatch_report("y", y, y_ref, 0.0) is None
+    assert display.mismatch_report("grad", x.grad, x_ref.grad, 0.0) is None
     x64 = x.detach().cpu().double().numpy()
     assert np.array_equal(conv_formulas.max_pool2d(x64, k), y_ref.detach().cpu().numpy())
     assert np.array_equal(
@@ -60,7 +64,7 @@ def test_nan_wins_its_window_as_in_torch(device):
     x = torch.randn(1, 2, 4, 4, device=device)
     x[0, 0, 1, 1] = float("nan")
     y = max_pool2d(x)
-    assert parity.mismatch_report("y", y, F.max_pool2d(x, 2), 0.0) is None
+    assert display.mismatch_report("y", y, F.max_pool2d(x, 2), 0.0) is None
     assert torch.isnan(y[0, 0, 0, 0])
 
 
@@ -103,4 +107,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=str)
 @pytest.mark.parametrize("shape", [(1, 1, 2, 2), (64, 32, 26, 26), (7, 5, 33, 31)], ids=str)
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

@@ -2,22 +2,22 @@
 
 import pytest
 import torch
+from assertions import assert_raises, assert_triad
 
-from bigmodel_lab.kernels import mse_loss, parity
+from bigmodel_lab.kernels import mse_loss
+from bigmodel_lab.verification import kernel_cases as cases, kernel_triads as triads
 
-from .helpers import assert_raises, assert_triad
-
-CASE = parity.MSE_LOSS
+CASE = cases.MSE_LOSS
 
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(shape):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 def test_many_partial_sums(tiny_blocks):
     # 4191 elements in blocks of 16: 262 partial sums, added in 17 steps of the final pass
-    assert_triad(parity.run_case(CASE, (127, 33)))
+    assert_triad(triads.run_case(CASE, (127, 33)))
 
 
 def test_same_bits_on_every_run(device):
@@ -51,4 +51,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=str)
 @pytest.mark.parametrize("shape", [(1,), (127, 257), (4099, 1023)], ids=str)
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

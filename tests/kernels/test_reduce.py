@@ -2,10 +2,9 @@
 
 import pytest
 import torch
+from assertions import assert_close, fp64
 
 from bigmodel_lab.kernels._reduce import column_sums, finish_sum
-
-from .helpers import assert_close, fp64
 
 
 @pytest.mark.parametrize("n", [1, 17, 1000])

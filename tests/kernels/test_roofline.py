@@ -7,8 +7,9 @@ import math
 import pytest
 import torch
 
-from bigmodel_lab.kernels import parity, roofline
+from bigmodel_lab.kernels import roofline
 from bigmodel_lab.kernels.roofline import work
+from bigmodel_lab.verification import kernel_cases as cases
 
 
 @pytest.mark.parametrize(("dtype", "size"), [(torch.float32, 4), (torch.float16, 2)], ids=str)
@@ -69,7 +70,7 @@ def test_the_table_covers_every_benchmark_call():
 )
 def test_forward_bytes_agree_with_the_benchmark_cases(op):
     """The benchmark's GB/s uses parity's Case.work; the roofline must count the same bytes."""
-    case = parity.CASES[op]
+    case = cases.CASES[op]
     shape = case.shapes[-1]
     inputs = case.make(shape, torch.Generator().manual_seed(0))
     cast = {k: v.float() if v.is_floating_point() else v for k, v in inputs.items()}

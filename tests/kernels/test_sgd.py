@@ -2,10 +2,9 @@
 
 import pytest
 import torch
+from assertions import assert_close, assert_raises
 
 from bigmodel_lab.kernels import sgd_step_
-
-from .helpers import assert_close, assert_raises
 
 CONFIGS = [
     dict(lr=0.1),

@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 import torch
+from assertions import assert_close, assert_raises, assert_triad
 from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import expit
 
-from bigmodel_lab import formulas
-from bigmodel_lab.kernels import DEVICE, parity, sigmoid
+from bigmodel_lab import display, formulas
+from bigmodel_lab.kernels import DEVICE, sigmoid
+from bigmodel_lab.verification import kernel_cases as cases, kernel_triads as triads
 
-from .helpers import assert_close, assert_raises, assert_triad
-
-CASE = parity.SIGMOID
+CASE = cases.SIGMOID
 EXTREMES = [
     -1e4,
     -100.0,
@@ -34,11 +34,11 @@ EXTREMES = [
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(shape):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 def test_many_programs_with_a_ragged_last_block(tiny_blocks):
-    assert_triad(parity.run_case(CASE, (17, 33)))  # 561 elements: 36 programs of 16
+    assert_triad(triads.run_case(CASE, (17, 33)))  # 561 elements: 36 programs of 16
 
 
 def test_extreme_inputs_keep_float32_relative_accuracy(device):
@@ -52,7 +52,7 @@ def test_extreme_inputs_keep_float32_relative_accuracy(device):
         ("sigmoid'", x.grad, formulas.sigmoid_grad(x64)),
     ):
         assert torch.isfinite(got).all(), name
-        report = parity.mismatch_report(name, got, want, rtol=1e-5, atol=1.2e-38)
+        report = display.mismatch_report(name, got, want, rtol=1e-5, atol=1.2e-38)
         assert report is None, report
 
 
@@ -70,8 +70,8 @@ def test_any_finite_input_is_accurate_to_float32_precision(values):
     # relative accuracy for x > 20 even in float64 (at x = 26, 1 - σ(x) = 5e-12 keeps five
     # digits), so it is the fair element-wise referee here
     exact_grad = expit(x64) * expit(-x64)
-    assert parity.mismatch_report("y", y, formulas.sigmoid(x64), 1e-5, 1.2e-38) is None
-    assert parity.mismatch_report("dy", x.grad, exact_grad, 1e-5, 1.2e-38) is None
+    assert display.mismatch_report("y", y, formulas.sigmoid(x64), 1e-5, 1.2e-38) is None
+    assert display.mismatch_report("dy", x.grad, exact_grad, 1e-5, 1.2e-38) is None
 
 
 def test_non_contiguous_input_gives_the_same_result(device):
@@ -105,4 +105,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=str)
 @pytest.mark.parametrize("shape", [(1,), (127, 257), (1023, 4099)], ids=str)
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 import torch
+from assertions import assert_close, assert_raises, assert_triad
 from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from bigmodel_lab import formulas
-from bigmodel_lab.kernels import DEVICE, parity, tanh
+from bigmodel_lab import display, formulas
+from bigmodel_lab.kernels import DEVICE, tanh
+from bigmodel_lab.verification import kernel_cases as cases, kernel_triads as triads
 
-from .helpers import assert_close, assert_raises, assert_triad
-
-CASE = parity.TANH
+CASE = cases.TANH
 # around the switch between the Taylor series and the exponential form (|x| = 0.1) too
 EXTREMES = [
     -1e4,
@@ -38,11 +38,11 @@ EXTREMES = [
 
 @pytest.mark.parametrize("shape", CASE.shapes, ids=str)
 def test_kernel_formula_and_torch_agree(shape):
-    assert_triad(parity.run_case(CASE, shape))
+    assert_triad(triads.run_case(CASE, shape))
 
 
 def test_many_programs_with_a_ragged_last_block(tiny_blocks):
-    assert_triad(parity.run_case(CASE, (17, 33)))
+    assert_triad(triads.run_case(CASE, (17, 33)))
 
 
 def test_extreme_and_tiny_inputs_keep_float32_relative_accuracy(device):
@@ -51,8 +51,8 @@ def test_extreme_and_tiny_inputs_keep_float32_relative_accuracy(device):
     y.backward(torch.ones_like(y))
     x64 = x.detach().cpu().double().numpy()
     exact_grad = np.cosh(x64.clip(-300, 300)) ** -2.0  # 1 - tanh² without the subtraction
-    assert parity.mismatch_report("tanh", y, formulas.tanh(x64), 1e-5, 1.2e-38) is None
-    assert parity.mismatch_report("tanh'", x.grad, exact_grad, 1e-5, 1.2e-38) is None
+    assert display.mismatch_report("tanh", y, formulas.tanh(x64), 1e-5, 1.2e-38) is None
+    assert display.mismatch_report("tanh'", x.grad, exact_grad, 1e-5, 1.2e-38) is None
 
 
 @given(
@@ -63,8 +63,8 @@ def test_any_finite_input_is_accurate_to_float32_precision(values):
     y = tanh(x)
     y.backward(torch.ones_like(y))
     x64 = values.astype(np.float64)
-    assert parity.mismatch_report("y", y, np.tanh(x64), 1e-5, 1.2e-38) is None
-    assert parity.mismatch_report("dy", x.grad, np.cosh(x64) ** -2.0, 1e-5, 1.2e-38) is None
+    assert display.mismatch_report("y", y, np.tanh(x64), 1e-5, 1.2e-38) is None
+    assert display.mismatch_report("dy", x.grad, np.cosh(x64) ** -2.0, 1e-5, 1.2e-38) is None
 
 
 def test_nan_propagates(device):
@@ -92,4 +92,4 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=str)
 @pytest.mark.parametrize("shape", [(1,), (127, 257), (1023, 4099)], ids=str)
 def test_gpu_precisions(shape, dtype):
-    assert_triad(parity.run_case(CASE, shape, dtype=dtype))
+    assert_triad(triads.run_case(CASE, shape, dtype=dtype))

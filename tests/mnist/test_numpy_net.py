@@ -7,8 +7,8 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from bigmodel_lab.gradcheck import numerical_gradient
 from bigmodel_lab.mnist.numpy_net import CORRECTED, PRINTED, SigmoidMLP, UpdateRule, train
+from bigmodel_lab.verification import numerical_gradient
 
 
 def small_problem(seed: int, n: int = 7, sizes=(6, 5, 4)):

@@ -5,7 +5,8 @@ import pytest
 import torch
 from sklearn.linear_model import LinearRegression
 
-from bigmodel_lab.optim import EarlyStopping, experiments as E
+from bigmodel_lab.optim import experiments as E
+from bigmodel_lab.training import EarlyStopping
 
 
 @pytest.fixture(autouse=True)

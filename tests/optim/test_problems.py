@@ -7,7 +7,6 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from bigmodel_lab.gradcheck import numerical_gradient
 from bigmodel_lab.optim import SGD
 from bigmodel_lab.optim.problems import (
     LeastSquares,
@@ -16,6 +15,7 @@ from bigmodel_lab.optim.problems import (
     penalised_fit,
     train,
 )
+from bigmodel_lab.verification import numerical_gradient
 
 
 @pytest.fixture

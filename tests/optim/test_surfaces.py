@@ -5,9 +5,9 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from bigmodel_lab.gradcheck import numerical_gradient
 from bigmodel_lab.optim import SGD, Adam, Momentum
 from bigmodel_lab.optim.surfaces import SURFACES, ill_conditioned, rosenbrock, run, saddle
+from bigmodel_lab.verification import numerical_gradient
 
 coords = st.floats(-2.0, 2.0)
 

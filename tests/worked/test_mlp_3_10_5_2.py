@@ -5,7 +5,7 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from bigmodel_lab.gradcheck import torch_dense_gradients
+from bigmodel_lab.verification import torch_dense_gradients
 from bigmodel_lab.worked import mlp_3_10_5_2 as mlp
 
 

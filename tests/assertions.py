@@ -1,10 +1,11 @@
-"""Assertions shared by the kernel tests, built on bigmodel_lab.kernels.parity."""
+"""Assertions shared by the tests: element-wise closeness with a report, the kernel triad, errors."""
 
 from __future__ import annotations
 
 import torch
 
-from bigmodel_lab.kernels.parity import RTOL, TriadResult, mismatch_report, tolerance
+from bigmodel_lab.display import mismatch_report, tolerance
+from bigmodel_lab.verification.kernel_triads import RTOL, TriadResult
 
 #: torch in float64 against the float64 formula: both exact to about 1e-15 relative, so a
 #: disagreement beyond 1e-10 means the formula or the case's wiring is wrong.
