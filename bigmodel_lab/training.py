@@ -86,8 +86,8 @@ _warned_long_epoch = False
 
 def _runs_in_triton_interpreter(model) -> bool:
     """Whether ``model`` has layers from bigmodel_lab.kernels running in Triton's interpreter."""
-    common = sys.modules.get("bigmodel_lab.kernels._common")  # never import the kernels here
-    if common is None or not common.INTERPRETED:
+    kernels = sys.modules.get("bigmodel_lab.kernels")  # never import the kernels here
+    if kernels is None or not kernels.INTERPRETED:
         return False
     return any(type(m).__module__.startswith("bigmodel_lab.kernels") for m in model.modules())
 
