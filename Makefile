@@ -76,7 +76,7 @@ test: install $(ACTIONLINT)
 	@$(call stage,lint (ruff),$(MAKE) --no-print-directory lint)
 	@$(call stage,data (fetch and verify),$(MAKE) --no-print-directory data)
 	@( $(call stage,portability (chapters 1 3 6 A1; 2 settings),$(BIN)/python \
-		tests/portability/run.py --combined $(FAST_NOTEBOOKS)) && \
+		tests/repository/portability/run.py --combined $(FAST_NOTEBOOKS)) && \
 	  $(call stage,book build (committed outputs; English),$(BIN)/python book/prepare_assets.py && \
 		$(BIN)/python book/editions.py config $(TEST_BOOK)/_config.yml --committed-outputs && \
 		$(RUN_ENV) $(BIN)/jupyter-book build . --config $(TEST_BOOK)/_config.yml \
@@ -88,19 +88,19 @@ test: install $(ACTIONLINT)
 		$(BIN)/python book/editions.py publish $(TEST_BOOK)/zh/_build/html $(TEST_BOOK)/_build/html/zh) \
 	) > $(SIDE_LOG) 2>&1 & side=$$!; \
 	$(call stage,tests and notebooks (nbval; $(NPROC) workers),$(RUN_ENV) $(WORKER_ENV) \
-		$(BIN)/python -m pytest notebooks tests --ignore=tests/book $(NBVAL) \
+		$(BIN)/python -m pytest notebooks tests --ignore=tests/repository/book $(NBVAL) \
 		-n $(NPROC) --dist loadfile -p no:cacheprovider); main=$$?; \
 	wait $$side; side_rc=$$?; echo; echo "--- beside the tests:"; cat $(SIDE_LOG); \
 	[ $$main = 0 ] && [ $$side_rc = 0 ] || { cat $(TIMES); exit 1; }
 	@$(call stage,browser check of every page,BOOK_HTML=$(TEST_BOOK)/_build/html \
-		$(BIN)/python -m pytest tests/book -p no:cacheprovider) || { cat $(TIMES); exit 1; }
+		$(BIN)/python -m pytest tests/repository/book -p no:cacheprovider) || { cat $(TIMES); exit 1; }
 	@echo; echo "make test passed; time per stage:"; cat $(TIMES)
 
-# Every notebook under every CPU setting of tests/portability/run.py (six runs of every
+# Every notebook under every CPU setting of tests/repository/portability/run.py (six runs of every
 # notebook, two at a time: about 25 min on 2 cores): run it before committing outputs that
 # print computed numbers.
 portable: install data
-	$(BIN)/python tests/portability/run.py $(sort $(wildcard notebooks/*.ipynb))
+	$(BIN)/python tests/repository/portability/run.py $(sort $(wildcard notebooks/*.ipynb))
 
 # Jupyter Book's execution cache keys on each notebook's code only; when the package or the
 # data change, outputs may change too, so the cache is dropped.
@@ -134,7 +134,7 @@ translations: install
 	$(BIN)/python tools/translations.py update
 
 browser: install
-	BOOK_HTML=book/_build/html $(BIN)/python -m pytest tests/book -p no:cacheprovider
+	BOOK_HTML=book/_build/html $(BIN)/python -m pytest tests/repository/book -p no:cacheprovider
 
 # JupyterLab with MyST rendered as in the book (jupyterlab-myst), installed once; after that
 # it opens offline whatever the state of the data (only chapter 5 needs `make data`). The

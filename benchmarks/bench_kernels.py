@@ -7,7 +7,7 @@ Usage (on a machine with a CUDA GPU, from the repository root):
 
 For every operation and size the same inputs go to three providers: the Triton kernel
 (``Case.kernel``), torch eager (``Case.torch_fn``) and ``torch.compile(Case.torch_fn)``. The
-cases come from ``bigmodel_lab.kernels.parity``, the module the tests use, so the benchmark
+cases come from ``bigmodel_lab.verification.kernel_cases``, the module the tests use, so the benchmark
 times exactly the computations the tests check. Each provider is timed for the forward pass
 and for forward plus backward (``torch.autograd.grad``) with CUDA events: warm-up calls first
 (compilation included there), then the median of ``--reps`` timed calls.

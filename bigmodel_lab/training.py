@@ -78,7 +78,7 @@ def _accuracy_count(output: torch.Tensor, target: torch.Tensor) -> int:
 
 
 #: An epoch of a model built from interpreted Triton kernels that its first batch predicts to
-#: take longer than this gets one warning (MnistCNN on MNIST: about 30 minutes or more).
+#: take longer than this gets one warning (KernelCNN on MNIST: about 30 minutes or more).
 LONG_EPOCH_S = 600.0
 
 _warned_long_epoch = False

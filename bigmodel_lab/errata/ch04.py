@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ..formulas import sigmoid, sigmoid_grad
+from ..mnist.numpy_net import UpdateRule
 from . import Kind, erratum
 
 NB = "notebooks/04_mnist"
@@ -52,17 +53,21 @@ def _error(call) -> str:
 #: The learning rate of the one-step comparison (small enough for one step on 64 images).
 ONE_STEP_LR = 0.05
 
+#: The update as 001 §3.2's pseudocode prints it: ``+=`` (it climbs the loss), no learning rate
+#: (η = 1), and its undefined ``sigmoid_derivative`` given the usual meaning a(1 - a).
+PRINTED_UPDATE = UpdateRule(sign=+1, lr=1.0, hidden_derivative="a(1-a)")
+
 
 def update_sign_example(n: int = 64, lr: float = ONE_STEP_LR, seed: int = 0) -> dict:
     """Loss on the first ``n`` training images before and after one step of each update rule."""
     from ..data import mnist
-    from ..mnist.numpy_net import PRINTED, SigmoidMLP, UpdateRule
+    from ..mnist.numpy_net import SigmoidMLP
 
     images, labels = mnist.load("train")
     X = images[:n].reshape(n, -1) / 255.0
     y = labels[:n]
     out = {}
-    for name, rule in (("before", None), ("printed", PRINTED), ("corrected", UpdateRule(lr=lr))):
+    for name, rule in (("before", None), ("printed", PRINTED_UPDATE), ("corrected", UpdateRule(lr=lr))):
         net = SigmoidMLP.initialise(seed=seed)
         if rule is not None:
             net.step(X, y, rule)

@@ -39,7 +39,7 @@ H100_PEAK_FLOPS = {
     torch.bfloat16: 989.4e12,  # tensor cores, dense
 }
 
-#: Benchmark sizes per operation, the argument of the cases' ``make`` in ``parity.py``.
+#: Benchmark sizes per operation, the argument of the cases' ``make`` in ``verification/kernel_cases.py``.
 SIZES: dict[str, list[tuple[int, ...]]] = {
     "sigmoid": [(1024, 1024), (4096, 4096), (8192, 8192)],
     "relu": [(1024, 1024), (4096, 4096), (8192, 8192)],

@@ -16,7 +16,7 @@ climbs the loss) and has no learning rate (η = 1). It also calls ``sigmoid_deri
 hidden *output* A1 without defining it: read in the usual way, as a(1 - a) of the output a,
 that is σ'(Z1) and correct; read as σ'(·) evaluated at A1 it would be σ(A1)(1 - σ(A1)).
 :class:`UpdateRule` switches each of the three choices on its own, so the notebook can vary one
-at a time and show what each one costs.
+at a time and show what each one costs (the rule as printed is ``errata.ch04.PRINTED_UPDATE``).
 
 The loss and Δ2 are computed from the logits Z2 (``binary_cross_entropy_with_logits``), so a
 saturated output never produces log(0); that is what lets the printed, diverging update run to
@@ -68,9 +68,8 @@ class UpdateRule:
             )
 
 
-#: The update as the pseudocode prints it (its undefined ``sigmoid_derivative`` given the usual
-#: meaning a(1 - a)), and the corrected one.
-PRINTED = UpdateRule(sign=+1, lr=1.0, hidden_derivative="a(1-a)")
+#: The correct update: descend with η = 0.5 and σ'(Z1) = A1(1 - A1). The pseudocode's own rule
+#: is ``bigmodel_lab.errata.ch04.PRINTED_UPDATE``.
 CORRECTED = UpdateRule()
 
 

@@ -124,10 +124,10 @@ def test_a_launch_the_interpreter_takes_long_over_is_announced_once(monkeypatch,
 def test_long_launch_threshold_catches_a_2048_cubed_matmul_and_spares_the_book():
     seconds = {
         "2048³ matmul": 2048**3 / _common.INTERPRETER_MACS_PER_S["matmul"],
-        # the largest launches chapters 1, 4 and 6 make: the parity cases and MnistCNN's layers
+        # the largest launches chapters 1, 4 and 6 make: the kernel cases and KernelCNN's layers
         "(127, 65) x (257, 65)ᵀ": 127 * 257 * 65 / _common.INTERPRETER_MACS_PER_S["matmul"],
-        "MnistCNN fc1, batch 64": 64 * 5408 * 64 / _common.INTERPRETER_MACS_PER_S["matmul"],
-        "MnistCNN conv, batch 64": 64 * 26 * 26 * 32 * 9 / _common.INTERPRETER_MACS_PER_S["conv"],
+        "KernelCNN fc1, batch 64": 64 * 5408 * 64 / _common.INTERPRETER_MACS_PER_S["matmul"],
+        "KernelCNN conv, batch 64": 64 * 26 * 26 * 32 * 9 / _common.INTERPRETER_MACS_PER_S["conv"],
     }
     assert seconds["2048³ matmul"] > _common.LONG_LAUNCH_S
     assert all(s < _common.LONG_LAUNCH_S / 10 for k, s in seconds.items() if "2048" not in k)

@@ -69,7 +69,7 @@ def test_the_table_covers_every_benchmark_call():
     ["sigmoid", "relu", "tanh", "softmax", "linear", "linear_tanh", "mse_loss", "conv2d"],
 )
 def test_forward_bytes_agree_with_the_benchmark_cases(op):
-    """The benchmark's GB/s uses parity's Case.work; the roofline must count the same bytes."""
+    """The benchmark's GB/s uses the kernel cases' Case.work; the roofline must count the same bytes."""
     case = cases.CASES[op]
     shape = case.shapes[-1]
     inputs = case.make(shape, torch.Generator().manual_seed(0))

@@ -13,7 +13,7 @@ import torch
 
 from bigmodel_lab.kernels import roofline
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_kernels.py"
+BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "bench_kernels.py"
 
 
 @pytest.fixture(scope="module")

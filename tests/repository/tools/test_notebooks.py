@@ -10,7 +10,7 @@ import jupytext
 import nbformat
 
 spec = importlib.util.spec_from_file_location(
-    "rebuild", Path(__file__).resolve().parents[2] / "tools" / "notebooks.py"
+    "rebuild", Path(__file__).resolve().parents[3] / "tools" / "notebooks.py"
 )
 rebuild = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(rebuild)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 spec = importlib.util.spec_from_file_location("check_quotes", ROOT / "tools" / "check_quotes.py")
 check_quotes = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check_quotes)

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from myst_nb.core.variables import format_plain_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
 GLUE_MIME = "application/papermill.record/text/plain"
 ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")

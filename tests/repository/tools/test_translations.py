@@ -10,7 +10,7 @@ import polib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 spec = importlib.util.spec_from_file_location("translations", ROOT / "tools" / "translations.py")
 translations = sys.modules.setdefault("translations", importlib.util.module_from_spec(spec))
 spec.loader.exec_module(translations)

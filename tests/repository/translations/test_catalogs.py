@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 spec = importlib.util.spec_from_file_location("translations", ROOT / "tools" / "translations.py")
 translations = sys.modules.setdefault("translations", importlib.util.module_from_spec(spec))
 spec.loader.exec_module(translations)  # registered first: its dataclasses look themselves up

@@ -14,7 +14,7 @@ one. Settings run in parallel, one per core.
 
 Usage::
 
-    python tests/portability/run.py [--settings NAME,...] [--combined] NOTEBOOK.ipynb ...
+    python tests/repository/portability/run.py [--settings NAME,...] [--combined] NOTEBOOK.ipynb ...
 
 ``--combined`` runs two settings that between them take every value once (pairwise cover),
 which is what ``make test`` uses on the fast chapters; ``make portable`` runs every setting
@@ -31,7 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 

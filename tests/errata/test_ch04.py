@@ -108,3 +108,10 @@ def test_pseudocode_placeholders_and_design_criticism_are_no_errata():
     records = [r for r in errata.all_records() if r.where.startswith("notebooks/04_mnist")]
     assert not [r for r in records if r.source == "002"]
     assert not [r for r in records if r.source == "004" and r.section == "§4.3"]
+
+
+def test_the_printed_update_climbs_with_no_learning_rate():
+    rule = ch04.PRINTED_UPDATE
+    assert (rule.sign, rule.lr, rule.hidden_derivative) == (+1, 1.0, "a(1-a)")
+    losses = ch04.update_sign_example(n=16)
+    assert losses["printed"] > losses["before"] > losses["corrected"]
