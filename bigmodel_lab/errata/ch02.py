@@ -17,10 +17,14 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+from torch import nn
 
 from ..formulas import mse, mse_grad
-from ..optim import SGD, StepDecay, experiments as E
-from ..optim.problems import train
+from ..optim import SGD, StepDecay
+from ..optim.classifier import classifier_10_20_1
+from ..optim.least_squares import diabetes_least_squares, train
+from ..optim.overfitting import batch_size_study, single_thread
+from ..optim.splits import diabetes_split, moons_split
 from . import Kind, erratum
 
 NB = "notebooks/02_gradient_descent"
@@ -93,7 +97,7 @@ def mse_gradient_sign():
 @lru_cache(maxsize=1)
 def diabetes_problems():
     """(fit, validation) least-squares problems on the diabetes split (standardised target)."""
-    return E.diabetes_least_squares(E.diabetes_split())
+    return diabetes_least_squares(diabetes_split())
 
 
 def learning_rate_runs(factors=(0.05, 0.5, 0.95, 1.05), steps: int = 100) -> dict:
@@ -176,9 +180,9 @@ def batch_size_rows() -> tuple:
     """The batch-size study on the noisy moons, batch 4 and 100, equal epochs / equal updates,
     once per seed of :data:`BATCH_SEEDS` (rows carry a "seed" column)."""
     rows = []
-    with E.single_thread():
+    with single_thread():
         for seed in BATCH_SEEDS:
-            for row in E.batch_size_study(E.moons_split(seed=seed), (4, 100), seed=seed):
+            for row in batch_size_study(moons_split(seed=seed), (4, 100), seed=seed):
                 rows.append({"seed": seed, **row})
     return tuple(rows)
 
@@ -211,8 +215,49 @@ def batch_size_verdict() -> str:
 
 
 @lru_cache(maxsize=1)
-def classifier_errors() -> tuple:
-    return tuple(E.chapter_classifier_errors())
+def classifier_listing_errors(seed: int = 0) -> tuple[tuple[str, str, str], ...]:
+    """Run the listing's failing constructs, in order; (construct, exception type, message).
+
+    1. Labels built with ``1 if x > 0 else 0`` for each row x of a (100, 10) tensor: ``x > 0``
+       is a tensor of 10 booleans, and ``if`` on it is ambiguous.
+    2. The training loop reads ``num_epochs``, which the listing never defines.
+    3. With labels built per row (as a LongTensor of shape (100,)), ``nn.BCELoss`` refuses
+       them: the target must match the (100, 1) output; reshaped, it must be float, not long.
+
+    The model is the listing's (:func:`bigmodel_lab.optim.classifier.classifier_10_20_1`);
+    the corrected version that trains is :func:`bigmodel_lab.optim.classifier.train_classifier`.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    x_train = torch.randn(100, 10, generator=gen)
+    model = classifier_10_20_1()
+    out = []
+
+    def attempt(label, thunk):
+        try:
+            thunk()
+        except Exception as exc:  # noqa: BLE001 - the point is to show what is raised
+            out.append((label, type(exc).__name__, str(exc)))
+        else:  # pragma: no cover - would mean torch changed its behaviour
+            out.append((label, "no error", ""))
+
+    attempt(
+        "torch.tensor([1 if x > 0 else 0 for x in x_train])",
+        lambda: torch.tensor([1 if x > 0 else 0 for x in x_train]),
+    )
+    attempt(
+        "for epoch in range(num_epochs): ...",
+        lambda: exec("for epoch in range(num_epochs):\n    pass", {}),
+    )
+    y_rows = torch.tensor([1 if x.sum() > 0 else 0 for x in x_train])
+    attempt(
+        "nn.BCELoss()(outputs, y_train)  # y_train: int64, shape (100,)",
+        lambda: nn.BCELoss()(model(x_train), y_rows),
+    )
+    attempt(
+        "nn.BCELoss()(outputs, y_train[:, None])  # int64, shape (100, 1)",
+        lambda: nn.BCELoss()(model(x_train), y_rows[:, None]),
+    )
+    return tuple(out)
 
 
 @erratum(
@@ -224,7 +269,7 @@ def classifier_errors() -> tuple:
     where=f"{NB}#ch02-errata-classifier",
 )
 def classifier_label_rule_undefined():
-    _, kind, message = classifier_errors()[0]
+    _, kind, message = classifier_listing_errors()[0]
     return (
         "the article labels the listing 伪代码 (pseudocode), but even as pseudocode the rule is "
         "undefined: x is a row of 10 features, so x > 0 is 10 comparisons, not one "

@@ -10,7 +10,7 @@ divisions of arrays are element-wise.
 Full-batch gradient descent, stochastic gradient descent (SGD, 随机梯度下降) and mini-batch SGD
 share one update rule, θ ← θ − η g; they differ only in the examples g is averaged over (all
 N, one, or B of them), so they are one class, :class:`SGD`, fed by
-:func:`bigmodel_lab.optim.problems.minibatches`.
+:func:`bigmodel_lab.optim.least_squares.minibatches`.
 
 Each class states its update in ``update_rule``; the book prints that string, and the tests
 check it against the docstring and the result against torch.optim step by step.

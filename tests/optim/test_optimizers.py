@@ -381,7 +381,7 @@ def test_bad_parameters_and_gradients_are_refused():
 )
 def test_training_regimes_match_a_torch_loop_with_autograd_gradients(name, batch_size):
     """Our gradients and optimiser against torch's autograd and torch.optim, same batches."""
-    from bigmodel_lab.optim.problems import LeastSquares, minibatches, train
+    from bigmodel_lab.optim.least_squares import LeastSquares, minibatches, train
 
     ours_cls, ours_kw, torch_cls, torch_kw = CONFIGS[name]
     X, y = _X, _Y[:, 0]

@@ -1,4 +1,4 @@
-"""Least squares as a test bench: mini-batches, gradient noise and the stable learning rate.
+"""Least squares as a test bench: mini-batches, gradient noise, the stable rate, penalties.
 
 Linear regression with the mean squared error (均方误差),
 
@@ -7,18 +7,27 @@ Linear regression with the mean squared error (均方误差),
 is small enough to solve exactly and rich enough to show what the chapter is about: its
 Hessian H = (2/N) XᵀX is constant, so gradient descent converges exactly when η < 2 / λ_max(H)
 and diverges beyond; and a mini-batch gradient is an unbiased but noisy estimate of ∇L whose
-variance falls like 1/B.
+variance falls like 1/B. :func:`penalised_fit` adds an L1 or L2 penalty R(w) and descends on
+L(w) + R(w), by (sub)gradient steps or, for L1, by proximal ones.
+
+:func:`diabetes_least_squares` makes the chapter's diabetes regression (an
+:class:`~bigmodel_lab.optim.splits.ArraySplit`) such a problem, with a standardised target.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..checks import as_float_array, check_positive_int, check_shape
 from .optimizers import SGD
+from .regularization import l1_grad, l2_grad, soft_threshold
+
+if TYPE_CHECKING:
+    from .splits import ArraySplit
 
 
 def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
@@ -93,6 +102,21 @@ class LeastSquares:
     def solution(self) -> np.ndarray:
         """The exact minimiser w* (least-squares solution)."""
         return np.linalg.lstsq(self.X, self.y, rcond=None)[0]
+
+
+def diabetes_least_squares(split: ArraySplit) -> tuple[LeastSquares, LeastSquares]:
+    """(fit, validation) least-squares problems on the diabetes split, in float64.
+
+    Features get a column of ones for the intercept; the target is standardised with the
+    fitting rows' mean and standard deviation, so a loss of 1 means "no better than the mean".
+    """
+    mean, std = float(split.y_fit.mean()), float(split.y_fit.std())
+
+    def make(X, y):
+        A = np.column_stack([X.astype(np.float64), np.ones(len(y))])
+        return LeastSquares(A, (y.astype(np.float64) - mean) / std)
+
+    return make(split.X_fit, split.y_fit), make(split.X_val, split.y_val)
 
 
 def minibatch_gradient_variance(per_example_grads, batch_size: int) -> float:
@@ -176,8 +200,6 @@ def penalised_fit(
     ``method="proximal"`` (L1 only, the ISTA algorithm) steps along ∇L and then applies
     soft-thresholding with τ = ηλ, which puts weights exactly at 0.
     """
-    from .regularization import l1_grad, l2_grad, soft_threshold
-
     if penalty not in ("l1", "l2"):
         raise ValueError(f"penalty: expected 'l1' or 'l2', got {penalty!r}.")
     if method not in ("gradient", "proximal"):

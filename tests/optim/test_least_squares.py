@@ -1,4 +1,5 @@
-"""Least squares, mini-batches and the exact mini-batch gradient noise."""
+"""Least squares as a test bench: gradients, the stable rate, mini-batches and their noise,
+penalised fits, and the diabetes regression as a least-squares problem."""
 
 from itertools import combinations
 
@@ -8,8 +9,9 @@ import torch
 from hypothesis import given, strategies as st
 
 from bigmodel_lab.optim import SGD
-from bigmodel_lab.optim.problems import (
+from bigmodel_lab.optim.least_squares import (
     LeastSquares,
+    diabetes_least_squares,
     minibatch_gradient_variance,
     minibatches,
     penalised_fit,
@@ -126,3 +128,19 @@ def test_penalised_fit_refuses_unknown_choices(sparse_problem):
         penalised_fit(sparse_problem, 0.1, penalty="l0", lr=0.1, steps=1)
     with pytest.raises(ValueError, match="method"):
         penalised_fit(sparse_problem, 0.1, penalty="l2", lr=0.1, steps=1, method="proximal")
+
+
+def test_the_diabetes_problems_standardise_the_target_on_the_fitting_rows(diabetes):
+    fit_p, val_p = diabetes_least_squares(diabetes)
+    assert (fit_p.n, val_p.n) == (len(diabetes.y_fit), len(diabetes.y_val))
+    np.testing.assert_array_equal(fit_p.X[:, -1], 1.0)  # the intercept's column
+    np.testing.assert_allclose(fit_p.X[:, :-1], diabetes.X_fit, rtol=1e-7)
+    # the statistics are taken in float32, the split's precision
+    assert fit_p.y.mean() == pytest.approx(0.0, abs=1e-6)
+    assert fit_p.y.std() == pytest.approx(1.0, rel=1e-6)
+    # the validation target is scaled with the fitting rows' statistics, not its own
+    mean, std = diabetes.y_fit.astype(float).mean(), diabetes.y_fit.astype(float).std()
+    np.testing.assert_allclose(val_p.y, (diabetes.y_val - mean) / std, atol=1e-6)
+    # a loss of 1 is "no better than the mean": the best linear fit does better
+    assert fit_p.loss(np.zeros(fit_p.X.shape[1])) == pytest.approx(1.0, rel=1e-6)
+    assert fit_p.loss(fit_p.solution()) < 0.6

@@ -58,6 +58,18 @@ def test_the_leak_grows_with_the_size_of_the_change():
     assert ch02.standardisation_leak(1.0)["article"] < 1e-12  # nothing changed, nothing moves
 
 
+def test_the_chapter_classifier_listing_fails_where_the_book_says():
+    errors = ch02.classifier_listing_errors()
+    assert [kind for _, kind, _ in errors] == [
+        "RuntimeError",
+        "NameError",
+        "ValueError",
+        "RuntimeError",
+    ]
+    assert "ambiguous" in errors[0][2] and "num_epochs" in errors[1][2]
+    assert "target size" in errors[2][2] and "Long" in errors[3][2]
+
+
 def test_the_label_rule_is_ambiguous_for_a_row_of_features():
     with pytest.raises(RuntimeError, match="ambiguous"):
         [1 if x > 0 else 0 for x in torch.randn(3, 10)]  # noqa: B018
