@@ -4,7 +4,8 @@
 gradient step), *Entrepreneurs chase the commercialisation of large models* §4.2–4.3 (the
 recommendation score and the diagnosis softmax) and *Evaluating the business value of large
 models* §4.5 (the gradient formulas of the 3-10-5-2 MLP). Every computed value comes from
-``bigmodel_lab.worked``.
+``bigmodel_lab.worked``; what the chapters printed, and their formulas evaluated as printed,
+from the ``*_as_printed`` modules beside this one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from ..worked import (
     recommendation as rec,
     sigmoid_2layer as s2,
 )
-from . import Kind, erratum
+from . import (
+    Kind,
+    diagnosis_as_printed as dx_printed,
+    erratum,
+    mlp_3_10_5_2_as_printed as mlp_printed,
+    sigmoid_2layer_as_printed as s2_printed,
+)
 
 NB = "notebooks/03_worked_examples"
 
@@ -88,19 +95,19 @@ def _hidden_units():
 )
 def _label():
     return (
-        f"L = {fmt(s2.exact(s2.LABEL_STATED)['L'])} for y = 0, "
-        f"{fmt(s2.exact(s2.LABEL_USED)['L'])} for y = 1"
+        f"L = {fmt(s2.exact(s2_printed.LABEL_STATED)['L'])} for y = 0, "
+        f"{fmt(s2.exact(s2_printed.LABEL_USED)['L'])} for y = 1"
     )
 
 
 def _both(key: str) -> str:
-    a, b = s2.exact(s2.LABEL_STATED)[key], s2.exact(s2.LABEL_USED)[key]
+    a, b = s2.exact(s2_printed.LABEL_STATED)[key], s2.exact(s2_printed.LABEL_USED)[key]
     if fmt(a) == fmt(b):
         return fmt(a)
     return f"{fmt(a)} (y = 0); {fmt(b)} (y = 1)"
 
 
-_LINES = {line.key: line for line in s2.LINES}
+_LINES = {line.key: line for line in s2_printed.LINES}
 _KINDS = {
     "arithmetic": Kind.ARITHMETIC,
     "inherited": Kind.ARITHMETIC,
@@ -155,7 +162,7 @@ def _delta1():
 def _update(name: str, old: str) -> str:
     """The correct update written like the chapter's line, "old + step = new", for both labels."""
     parts = []
-    for y in (s2.LABEL_STATED, s2.LABEL_USED):
+    for y in (s2_printed.LABEL_STATED, s2_printed.LABEL_USED):
         e = s2.exact(y)
         step = e[f"step {name}"]
         sign = "-" if step < 0 else "+"
@@ -282,7 +289,7 @@ def _rec_range():
     where=W_DX,
 )
 def _dx_one_score():
-    probs = dx.literal(dx.THETA, dx.EMBEDDING_X)
+    probs = dx_printed.literal(dx.THETA, dx.EMBEDDING_X)
     return (
         f"θ · e is one number; its softmax is {fmt_vector(probs, 1)} whatever the input; "
         "K diseases need a (K, d) matrix Θ"
@@ -312,7 +319,7 @@ def _dx_scores():
 def _dx_softmax():
     from ..formulas import softmax
 
-    return fmt_vector(softmax(dx.PRINTED_LOGITS))
+    return fmt_vector(softmax(dx_printed.PRINTED_LOGITS))
 
 
 @erratum(
@@ -324,7 +331,7 @@ def _dx_softmax():
     where=W_DX,
 )
 def _dx_sum():
-    return f"they sum to {dx.printed_sum():.1f}; a softmax output sums to 1"
+    return f"they sum to {dx_printed.printed_sum():.1f}; a softmax output sums to 1"
 
 
 # -- 000 §4.5: the gradient formulas of the 3-10-5-2 MLP -------------------------------------------
@@ -332,7 +339,7 @@ def _dx_sum():
 W_MLP = f"{NB}#ch03-mlp"
 
 _D = r"\frac{\partial \mathcal{L}}{\partial y_k^{(k)}} \cdot \frac{\partial y_k^{(k)}}{\partial z^{(3)}_k}"
-#: the formulas of 000 §4.5 as printed (LaTeX source); mlp.CHAPTER_FORMULAS transcribes them
+#: the formulas of 000 §4.5 as printed (LaTeX source); mlp_printed.CHAPTER_FORMULAS transcribes them
 QUOTES_000 = {
     "L": r"\mathcal{L} = -\sum_{k} y_k \log(y_k^{(k)}) + (1 - y_k) \log(1 - y_k^{(k)})",
     "dW3": r"\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{(3)}_k} = " + _D,
@@ -351,7 +358,7 @@ QUOTES_000 = {
 
 def _mlp_diff(key: str) -> str:
     ex = mlp.make_example()
-    d = mlp.max_differences(ex)[key]
+    d = mlp_printed.max_differences(ex)[key]
     return f"{mlp.CORRECT_FORMULAS[key]}; max |error| {fmt(d)} on the seeded example"
 
 
@@ -367,7 +374,7 @@ def _mlp_loss():
     ex = mlp.make_example()
     return (
         f"L = {fmt(mlp.forward_backward(ex)['L'])}; as printed "
-        f"{fmt(mlp.chapter_literal(ex)['L'])} (the minus misses the second term)"
+        f"{fmt(mlp_printed.chapter_literal(ex)['L'])} (the minus misses the second term)"
     )
 
 

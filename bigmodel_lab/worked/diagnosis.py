@@ -2,8 +2,10 @@
 
 The chapter's model (§4.2.2) is D̂ = softmax(θ · Embedding(x)) with θ and Embedding(x) both
 5-vectors. Their dot product is one number, and the softmax of a single number is the
-one-element distribution [1.0]: the formula as written cannot rank diseases. A distribution
-over K diseases needs K scores, i.e. a parameter matrix Θ of shape (K, d):
+one-element distribution [1.0]: the formula as written cannot rank diseases (it, and the
+scores and probabilities the chapter printed, are in
+:mod:`bigmodel_lab.errata.diagnosis_as_printed`). A distribution over K diseases needs K
+scores, i.e. a parameter matrix Θ of shape (K, d):
 
     D̂ = softmax(Θ e),   e = Embedding(x),   D̂_k = exp((Θe)_k) / Σ_j exp((Θe)_j)
 """
@@ -11,26 +13,13 @@ over K diseases needs K scores, i.e. a parameter matrix Θ of shape (K, d):
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..checks import as_float_array, check_shape
-from ..display import fmt, fmt_vector
 from ..formulas import softmax
 
 X = np.array([1.0, 2.0, 3.0, 4.0, 5.0])  # the patient's history; no step of the example uses it
 THETA = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
 EMBEDDING_X = np.array([0.6, 0.7, 0.8, 0.9, 1.0])
-
-PRINTED_LOGITS = np.array([0.36, 0.42, 0.48, 0.54, 0.6])
-PRINTED_PROBABILITIES = np.array([0.1, 0.1, 0.1, 0.1, 0.5])
-
-
-def literal(theta, embedding) -> np.ndarray:
-    """softmax(θ · e) exactly as written, θ a vector: the softmax of one number, always [1.0]."""
-    theta = as_float_array("theta", theta, ndim=1)
-    embedding = as_float_array("embedding", embedding, ndim=1)
-    check_shape("theta", theta, embedding.shape)
-    return softmax(np.array([theta @ embedding]))
 
 
 def disease_probabilities(Theta, embedding) -> np.ndarray:
@@ -45,25 +34,3 @@ def disease_probabilities(Theta, embedding) -> np.ndarray:
         )
     check_shape("Theta", Theta, (None, embedding.size))
     return softmax(Theta @ embedding)
-
-
-def readings() -> pd.DataFrame:
-    """The chapter's numbers through softmax under each reading of "θ · Embedding(x)"."""
-    dot = float(THETA @ EMBEDDING_X)
-    elementwise = THETA * EMBEDDING_X
-    rows = [
-        ("dot product (the formula)", fmt(dot), fmt_vector(literal(THETA, EMBEDDING_X))),
-        ("element-wise product", fmt_vector(elementwise, 2), fmt_vector(softmax(elementwise))),
-        (
-            "the chapter's printed scores",
-            fmt_vector(PRINTED_LOGITS, 2),
-            fmt_vector(softmax(PRINTED_LOGITS)),
-        ),
-        ("the chapter's printed result", "", fmt_vector(PRINTED_PROBABILITIES, 1)),
-    ]
-    return pd.DataFrame(rows, columns=["reading", "scores", "softmax(scores)"])
-
-
-def printed_sum() -> float:
-    """The sum of the chapter's printed "probabilities"; any softmax output sums to 1."""
-    return float(PRINTED_PROBABILITIES.sum())

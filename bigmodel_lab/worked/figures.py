@@ -1,11 +1,16 @@
 """Figures of chapter 3: the 2-2-1 sigmoid network of *Large models: from data to business value*
-§4.3 drawn with its printed and correct values, and its implied against its true gradients.
+§4.3 drawn with its values, and its true gradients for each label as bars.
 
-Chapter-specific, so here rather than in :mod:`bigmodel_lab.plotting` (plots that several
-chapters share). Every number drawn comes from :mod:`.sigmoid_2layer`.
+Each figure can set other values beside the correct ones: the values the chapter printed
+(``printed``) and the gradients its printed updates imply (``implied``). Those are passed in
+by the caller (the notebook takes them from :mod:`bigmodel_lab.errata.sigmoid_2layer_as_printed`);
+every correct number drawn comes from :mod:`.sigmoid_2layer`. Chapter-specific, so here rather
+than in :mod:`bigmodel_lab.plotting` (plots that several chapters share).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,14 +33,15 @@ _EDGES = {
 }
 
 
-def draw_network(y=s2.LABEL_USED, ax=None):
-    """The 2-2-1 network with, at each unit, the chapter's printed value beside the correct one.
+def draw_network(y, printed: Mapping[str, float] | None = None, ax=None):
+    """The 2-2-1 network with, at each unit, its correct values for the label ``y`` (green).
 
-    Edges carry the printed weights; the hidden units show z and a = σ(z), the output z3, ŷ and
-    the loss for the label ``y`` (the chapter's own computation uses y = 1). Returns the figure.
+    Edges carry the weights; the hidden units show z, a = σ(z) and δ, the output z3, ŷ, the
+    loss L and δ3. ``printed`` (values keyed like :func:`.sigmoid_2layer.exact`'s: z1, a1,
+    delta1, ..., y_hat, L, delta3) adds another set of values in red beside the correct ones,
+    to 3 decimals. Returns the figure.
     """
     e = s2.exact(y)
-    P = s2.P
     net = s2.network()
     if ax is None:
         fig, ax = plt.subplots(figsize=(9.5, 4.6))
@@ -61,19 +67,23 @@ def draw_network(y=s2.LABEL_USED, ax=None):
         xn, yn = _NODES[node]
         ax.text(xn, yn, f"x{i + 1}\n{s2.X[i]:g}", ha="center", va="center", fontsize=9, zorder=4)
 
+    def shown(key: str) -> tuple[str, str]:
+        """(the printed value, the correct value) of one quantity, as text."""
+        return ("" if printed is None else fmt(printed[key], 3)), fmt(e[key])
+
     def both(xn, yn, lines, dy):
-        """Printed (red) and correct (green) lines of text below or above a node."""
-        printed = "\n".join(f"{k} = {p}" for k, p, _ in lines)
+        """Printed (red, when given) and correct (green) lines of text below or above a node."""
+        if printed is not None:
+            ax.text(
+                xn - 0.04,
+                yn + dy,
+                "printed\n" + "\n".join(f"{k} = {p}" for k, p, _ in lines),
+                color=PRINTED_COLOUR,
+                fontsize=8,
+                ha="right",
+                va="top" if dy < 0 else "bottom",
+            )
         correct = "\n".join(f"{k} = {c}" for k, _, c in lines)
-        ax.text(
-            xn - 0.04,
-            yn + dy,
-            "printed\n" + printed,
-            color=PRINTED_COLOUR,
-            fontsize=8,
-            ha="right",
-            va="top" if dy < 0 else "bottom",
-        )
         ax.text(
             xn + 0.04,
             yn + dy,
@@ -88,18 +98,18 @@ def draw_network(y=s2.LABEL_USED, ax=None):
         xn, yn = _NODES[node]
         ax.text(xn, yn, f"h{j}\nσ", ha="center", va="center", fontsize=9, zorder=4)
         lines = [
-            (f"z{j}", fmt(P[f"z{j}"], 3), fmt(e[f"z{j}"])),
-            (f"a{j}", fmt(P[f"a{j}"], 3), fmt(e[f"a{j}"])),
-            (f"δ{j}", fmt(P[f"delta{j}"], 3), fmt(e[f"delta{j}"])),
+            (f"z{j}", *shown(f"z{j}")),
+            (f"a{j}", *shown(f"a{j}")),
+            (f"δ{j}", *shown(f"delta{j}")),
         ]
         both(xn, yn, lines, 0.18 if j == 1 else -0.18)
     xn, yn = _NODES["out"]
     ax.text(xn, yn, "ŷ\nσ", ha="center", va="center", fontsize=9, zorder=4)
     lines = [
-        ("z3", fmt(P["z3"], 3), fmt(e["z3"])),
-        ("ŷ", fmt(P["y_hat"], 3), fmt(e["y_hat"])),
-        ("L", fmt(P["L"], 3), fmt(e["L"])),
-        ("δ3", fmt(P["delta3"], 3), fmt(e["delta3"])),
+        ("z3", *shown("z3")),
+        ("ŷ", *shown("y_hat")),
+        ("L", *shown("L")),
+        ("δ3", *shown("delta3")),
     ]
     both(xn, yn, lines, -0.18)
     ax.text(xn, yn + 0.2, f"b3 = {s2.B2[0]:g}", ha="center", fontsize=8)
@@ -115,19 +125,22 @@ def draw_network(y=s2.LABEL_USED, ax=None):
     ax.set_xlim(-0.5, 2.7)
     ax.set_ylim(-0.75, 1.5)
     ax.axis("off")
-    ax.set_title(f"001 §4.3: printed (red) and correct (green) values, label y = {y:g}")
+    if printed is None:
+        ax.set_title(f"001 §4.3: the values for label y = {y:g}")
+    else:
+        ax.set_title(f"001 §4.3: printed (red) and correct (green) values, label y = {y:g}")
     fig.tight_layout()
     return fig
 
 
-def plot_gradients(ax=None):
-    """Bars: the gradient each printed update implies, and the true gradient for each label.
+def plot_gradients(implied: Mapping[str, float] | None = None, ax=None):
+    """Bars: the true gradient of every parameter for each label, and optionally other ones.
 
-    The true gradients are central finite differences of the loss; w12 and w22, which the
-    chapter never updates, have no implied gradient (drawn as a gap).
+    The true gradients are central finite differences of the loss. ``implied`` (parameter name
+    -> gradient, e.g. the gradients a source's printed updates imply) adds red bars before them;
+    a parameter it leaves out is marked "not updated" (drawn as a gap). Returns the figure.
     """
-    implied = s2.implied_gradients()
-    true = {y: s2.finite_difference_gradients(y) for y in (s2.LABEL_STATED, s2.LABEL_USED)}
+    true = {y: s2.finite_difference_gradients(y) for y in s2.LABELS}
     names = s2.PARAMETER_NAMES
     pos = np.arange(len(names))
     if ax is None:
@@ -135,33 +148,42 @@ def plot_gradients(ax=None):
     else:
         fig = ax.figure
     width = 0.27
+    # with implied bars the three groups sit at -width, 0, +width; without, the two straddle 0
+    offset = 0.0 if implied is not None else -width / 2
+    if implied is not None:
+        ax.bar(
+            pos - width,
+            [implied.get(n, np.nan) for n in names],
+            width,
+            color=PRINTED_COLOUR,
+            label="implied by the printed update, (old - new)/α",
+        )
+        for n in names:
+            if n not in implied:
+                ax.text(names.index(n) - width, 0.0, "not\nupdated", ha="center", va="bottom",
+                        fontsize=7)  # fmt: skip
+    stated, used = s2.LABELS
     ax.bar(
-        pos - width,
-        [implied.get(n, np.nan) for n in names],
-        width,
-        color=PRINTED_COLOUR,
-        label="implied by the printed update, (old - new)/α",
-    )
-    ax.bar(
-        pos,
-        [true[s2.LABEL_STATED][n] for n in names],
+        pos + offset,
+        [true[stated][n] for n in names],
         width,
         color="tab:blue",
-        label="true, y = 0 (stated)",
+        label=f"true, y = {stated:g} (stated)",
     )
     ax.bar(
-        pos + width,
-        [true[s2.LABEL_USED][n] for n in names],
+        pos + offset + width,
+        [true[used][n] for n in names],
         width,
         color=CORRECT_COLOUR,
-        label="true, y = 1 (used)",
+        label=f"true, y = {used:g} (used)",
     )
-    for n in ("w12", "w22"):
-        ax.text(names.index(n) - width, 0.0, "not\nupdated", ha="center", va="bottom", fontsize=7)
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xticks(pos, names)
     ax.set_ylabel("∂L/∂θ")
-    ax.set_title("001 §4.3: the gradients the printed updates imply, against the true ones")
+    if implied is None:
+        ax.set_title("001 §4.3: the true gradients for each label")
+    else:
+        ax.set_title("001 §4.3: the gradients the printed updates imply, against the true ones")
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()

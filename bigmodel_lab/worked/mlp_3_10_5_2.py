@@ -3,7 +3,8 @@
 The chapter gives the architecture (3 inputs, ReLU layers of 10 and 5 units, 2 sigmoid outputs,
 cross-entropy) and a set of gradient formulas, but no numbers. Here it gets small seeded weights
 rounded to one decimal and a concrete input, so that a student can redo every line with pen and
-paper, and the chapter's formulas are evaluated literally beside the correct ones.
+paper. The chapter's own formulas, evaluated as printed, are in
+:mod:`bigmodel_lab.errata.mlp_3_10_5_2_as_printed`.
 
 Correct pass, for one example x with 0/1 targets y (layer l = 1, 2, 3; a^(0) = x):
 
@@ -108,45 +109,7 @@ def forward_backward(ex: Example) -> dict:
     return out
 
 
-def chapter_literal(ex: Example) -> dict:
-    """The chapter's §4.5 formulas evaluated exactly as printed.
-
-    The factor ∂L/∂y_k · ∂y_k/∂z_k is taken as the correct δ^(3)_k = ŷ_k - y_k, so each row
-    isolates the error of one formula. A formula that yields one number for a whole weight row
-    (e.g. ∂L/∂W^(3)_k) is applied to every entry of that row. W^(2)_jk is read as the entry in
-    row j, column k of W^(2) (shape 5 x 10), which exists because k < 2.
-    """
-    ex = _check(ex)
-    c = forward_backward(ex)
-    y, p, d3 = ex.y, c["a3"], c["delta3"]
-    W2 = ex.W[1]
-    relu1 = relu_grad(c["z1"])
-    s = d3.sum()
-    through_w2 = sum(d3[k] * W2[j, k] for j in range(SIZES[2]) for k in range(SIZES[3]))
-    return {
-        # the minus sign reaches only the first term
-        "L": float(-np.sum(y * np.log(p)) + np.sum((1 - y) * np.log1p(-p))),
-        "delta3": -y * (1 - p) - (1 - y) * p,  # ∂L/∂z of that literal loss
-        "dW3": np.repeat(d3[:, None], SIZES[2], axis=1),
-        "db3": d3.copy(),
-        "dW2": np.repeat((s * c["a2"])[:, None], SIZES[1], axis=1),
-        "db2": np.full(SIZES[2], s),
-        "dW1": np.repeat((through_w2 * relu1)[:, None], SIZES[0], axis=1),
-        "db1": SIZES[2] * s * relu1,
-    }
-
-
-#: the chapter's formulas as printed (our transcription), for the comparison table
-CHAPTER_FORMULAS = {
-    "L": "-Σ_k y_k log ŷ_k + (1 - y_k) log(1 - ŷ_k)",
-    "delta3": "∂/∂z^(3) of that L",
-    "dW3": "∂L/∂W^(3)_k = ∂L/∂ŷ_k · ∂ŷ_k/∂z_k",
-    "db3": "∂L/∂b^(3)_k = ∂L/∂ŷ_k · ∂ŷ_k/∂z_k",
-    "dW2": "∂L/∂W^(2)_j = Σ_k δ^(3)_k a^(2)_j",
-    "db2": "∂L/∂b^(2)_j = Σ_k δ^(3)_k",
-    "dW1": "∂L/∂W^(1)_i = Σ_j Σ_k δ^(3)_k W^(2)_jk ReLU'(z^(1)_i)",
-    "db1": "∂L/∂b^(1)_i = Σ_j Σ_k δ^(3)_k ReLU'(z^(1)_i)",
-}
+#: the correct loss, output error and gradients, entry by entry (keys of :func:`forward_backward`)
 CORRECT_FORMULAS = {
     "L": "-Σ_k [y_k log ŷ_k + (1 - y_k) log(1 - ŷ_k)]",
     "delta3": "ŷ - y",
@@ -157,30 +120,6 @@ CORRECT_FORMULAS = {
     "dW1": "δ^(1)_i x_m,  δ^(1)_i = ReLU'(z^(1)_i) Σ_j W^(2)_ji δ^(2)_j",
     "db1": "δ^(1)_i",
 }
-
-
-def max_differences(ex: Example) -> dict[str, float]:
-    """max |chapter - correct| for each quantity of :data:`CHAPTER_FORMULAS`."""
-    lit, cor = chapter_literal(ex), forward_backward(ex)
-    return {
-        k: float(np.max(np.abs(np.asarray(lit[k]) - np.asarray(cor[k])))) for k in CHAPTER_FORMULAS
-    }
-
-
-def literal_versus_correct(ex: Example) -> pd.DataFrame:
-    """One row per formula: the chapter's, the correct one, and the largest numeric difference."""
-    diff = max_differences(ex)
-    return pd.DataFrame(
-        [
-            {
-                "quantity": k,
-                "chapter's formula": CHAPTER_FORMULAS[k],
-                "correct formula": CORRECT_FORMULAS[k],
-                "max |chapter - correct|": fmt(diff[k]),
-            }
-            for k in CHAPTER_FORMULAS
-        ]
-    )
 
 
 # -- layout for pen and paper ----------------------------------------------------------------------

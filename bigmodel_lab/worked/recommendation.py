@@ -7,16 +7,15 @@ The chapter's model (§4.2.1) scores user u on item i as
 with θ_u, θ_i, Embedding(i), Embedding(u) all vectors of the same length d. Each "·" between
 two vectors is a dot product (点积), a single number, so the argument of σ is one number and
 r̂_ui is one number in (0, 1). The chapter instead writes the argument as a 3-vector and then
-reads one value off it.
+reads one value off it; those printed values, and the readings of the formula that do not
+give them, are in :mod:`bigmodel_lab.errata.recommendation_as_printed`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..checks import as_float_array
-from ..display import fmt, fmt_vector
 from ..formulas import sigmoid
 
 THETA_U = np.array([0.1, 0.2, 0.3])
@@ -25,9 +24,6 @@ EMBEDDING_I = np.array([0.7, 0.8, 0.9])
 EMBEDDING_U = np.array([0.1, 0.2, 0.3])
 #: the user's past ratings on the chapter's 1-5 scale (items i, j, k, l); no step uses them
 RATINGS = {"i": 5, "j": 4, "k": 3, "l": 2}
-
-PRINTED_ARGUMENT = np.array([0.27, 0.34, 0.41])
-PRINTED_SCORE = "≈ 0.8"
 
 
 def _vectors(**named) -> list[np.ndarray]:
@@ -70,23 +66,3 @@ def example_parts() -> dict[str, float]:
         "s (their sum)": score_argument(THETA_U, EMBEDDING_I, EMBEDDING_U, THETA_I),
         "r̂_ui = σ(s)": score(THETA_U, EMBEDDING_I, EMBEDDING_U, THETA_I),
     }
-
-
-def readings() -> pd.DataFrame:
-    """Three readings of the formula: dot products (correct), element-wise products, printed."""
-    elementwise = THETA_U * EMBEDDING_I + EMBEDDING_U * THETA_I
-    s = score_argument(THETA_U, EMBEDDING_I, EMBEDDING_U, THETA_I)
-    rows = [
-        (
-            "dot products (the formula)",
-            fmt(s),
-            fmt(score(THETA_U, EMBEDDING_I, EMBEDDING_U, THETA_I)),
-        ),
-        ("element-wise products", fmt_vector(elementwise), fmt_vector(sigmoid(elementwise))),
-        (
-            "the chapter's printed argument",
-            fmt_vector(PRINTED_ARGUMENT, 2),
-            fmt_vector(sigmoid(PRINTED_ARGUMENT)),
-        ),
-    ]
-    return pd.DataFrame(rows, columns=["reading", "argument of σ", "σ(argument)"])

@@ -1,4 +1,4 @@
-"""The 3-10-5-2 MLP of 000 §4.5: the seeded example, the correct pass, the literal formulas."""
+"""The 3-10-5-2 MLP of 000 §4.5: the seeded example, the correct pass, its referees."""
 
 import numpy as np
 import pytest
@@ -60,54 +60,6 @@ def test_the_seeded_example_is_small_and_hand_friendly():
     c = mlp.forward_backward(ex)
     assert np.min(np.abs(np.concatenate([c["z1"], c["z2"]]))) >= mlp.MARGIN
     assert mlp.find_seed() == mlp.SEED
-
-
-def literal_by_loops(ex):
-    """The chapter's printed formulas, index by index, as a second transcription."""
-    c = mlp.forward_backward(ex)
-    d3, a2, z1, W2 = c["delta3"], c["a2"], c["z1"], ex.W[1]
-    relu1 = [1.0 if v > 0 else 0.0 for v in z1]
-    out = {
-        "dW3": np.zeros((2, 5)),
-        "dW2": np.zeros((5, 10)),
-        "db2": np.zeros(5),
-        "dW1": np.zeros((10, 3)),
-        "db1": np.zeros(10),
-    }
-    for k in range(2):
-        out["dW3"][k, :] = d3[k]
-    for j in range(5):
-        out["dW2"][j, :] = sum(d3[k] * a2[j] for k in range(2))
-        out["db2"][j] = sum(d3[k] for k in range(2))
-    for i in range(10):
-        out["dW1"][i, :] = sum(d3[k] * W2[j, k] * relu1[i] for j in range(5) for k in range(2))
-        out["db1"][i] = sum(d3[k] * relu1[i] for j in range(5) for k in range(2))
-    return out
-
-
-@given(seed=st.integers(0, 500))
-def test_literal_formulas_match_an_index_by_index_transcription(seed):
-    ex = mlp.make_example(seed)
-    lit, ref = mlp.chapter_literal(ex), literal_by_loops(ex)
-    for key, value in ref.items():
-        np.testing.assert_allclose(lit[key], value, rtol=1e-12, atol=1e-15, err_msg=key)
-
-
-@given(seed=st.integers(0, 500))
-def test_the_missing_bracket_only_matters_for_targets_0(seed):
-    ex = mlp.make_example(seed)
-    ones = mlp.Example(W=ex.W, b=ex.b, x=ex.x, y=np.array([1.0, 1.0]))
-    assert mlp.chapter_literal(ones)["L"] == pytest.approx(mlp.forward_backward(ones)["L"])
-    assert mlp.chapter_literal(ex)["L"] < mlp.forward_backward(ex)["L"]
-    # and the literal loss's output error has the wrong sign for the target-0 output
-    lit_d3 = mlp.chapter_literal(ex)["delta3"]
-    assert lit_d3[1] == pytest.approx(-mlp.forward_backward(ex)["delta3"][1])
-
-
-def test_the_chapter_is_right_only_about_the_output_bias():
-    diff = mlp.max_differences(mlp.make_example())
-    assert diff["db3"] == 0.0
-    assert all(v > 1e-3 for k, v in diff.items() if k != "db3")
 
 
 def test_tables_have_one_row_per_unit():

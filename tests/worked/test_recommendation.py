@@ -26,23 +26,6 @@ def test_score_is_one_number_strictly_between_0_and_1(vs):
     assert isinstance(r, float) and 0.0 < r < 1.0
 
 
-def test_the_example_reproduces_neither_printed_value():
-    parts = rec.example_parts()
-    s = parts["s (their sum)"]
-    assert s == pytest.approx(parts["θ_u · Embedding(i)"] + parts["Embedding(u) · θ_i"])
-    elementwise = rec.THETA_U * rec.EMBEDDING_I + rec.EMBEDDING_U * rec.THETA_I
-    assert not np.allclose(elementwise, rec.PRINTED_ARGUMENT, atol=5e-3)
-    assert round(parts["r̂_ui = σ(s)"], 1) != 0.8
-    # the sigmoid of any entry of the printed vector is not 0.8 either
-    assert np.all(np.abs(1 / (1 + np.exp(-rec.PRINTED_ARGUMENT)) - 0.8) > 0.05)
-
-
-def test_readings_table_has_three_readings():
-    table = rec.readings()
-    assert list(table.columns) == ["reading", "argument of σ", "σ(argument)"]
-    assert len(table) == 3
-
-
 @given(s=st.floats(-30, 30))
 def test_rating_scale_stays_inside_the_scale(s):
     r = rec.rating_scale(s)
