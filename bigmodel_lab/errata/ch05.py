@@ -4,9 +4,9 @@
 model would not be what the prose says. *Entrepreneurs chase the commercialisation of large
 models* §5.1-5.4: the Chinese review classifier's set-up cannot learn anything, its ``fit`` is
 refused by Keras 3, and its training log and test accuracy are impossible for the data it
-defines. Every computed value comes from :mod:`bigmodel_lab.text.seed_checks`, which rebuilds
-each construct and runs it (stand-ins of torchtext 0.11, which cannot be installed beside our
-torch, say so), or from the committed Keras 3 runs of :mod:`.keras_text`
+defines. Every computed value comes from :mod:`.text_listings`, which rebuilds each construct
+and runs it (stand-ins of torchtext 0.11, which cannot be installed beside our torch, say so),
+or from the committed Keras 3 runs of :mod:`.keras_text`
 (``benchmarks/results/keras_text.csv``, written by ``python -m bigmodel_lab.errata.keras_text``;
 the chapter also runs the listing live). Nothing here loads a data set or imports Keras, so the
 appendix stays fast.
@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..text import seed_checks as S
-from ..text.evaluation import wilson_interval
+from ..text.scoring import wilson_interval
 from ..text.tokenize import chinese_tokens, keras_style_tokens
-from . import Kind, erratum, keras_text as K
+from . import Kind, erratum, keras_text as K, text_listings as L
 
 PAGE = "notebooks/05_text_classification"
 _FAIL = f"{PAGE}#ch05-chapter-code"
@@ -56,7 +55,7 @@ def _reviews(tokens: str, run: str = "Keras 3") -> dict:
     where=_FAIL,
 )
 def _torchtext():
-    return "with §5.1's packages (no torchtext): " + S.exception_text(S.import_legacy_torchtext)
+    return "with §5.1's packages (no torchtext): " + L.exception_text(L.import_legacy_torchtext)
 
 
 @erratum(
@@ -68,8 +67,8 @@ def _torchtext():
     where=_FAIL,
 )
 def _imdb_name():
-    error = S.exception_text(S.import_imdb_class).replace(" (unknown location)", "")
-    found = [n for n in S.LEGACY_DATASETS if n.lower() == "imdb"]
+    error = L.exception_text(L.import_imdb_class).replace(" (unknown location)", "")
+    found = [n for n in L.LEGACY_DATASETS if n.lower() == "imdb"]
     return f"{_STAND_IN}: {error}; the class is {', '.join(found)}"
 
 
@@ -82,7 +81,7 @@ def _imdb_name():
     where=_FAIL,
 )
 def _torchscript():
-    return S.exception_text(S.torchscript_attribute)
+    return L.exception_text(L.torchscript_attribute)
 
 
 @erratum(
@@ -94,7 +93,7 @@ def _torchscript():
     where=_FAIL,
 )
 def _linear_packed():
-    return S.exception_text(S.linear_on_packed_sequence)
+    return L.exception_text(L.linear_on_packed_sequence)
 
 
 @erratum(
@@ -106,7 +105,7 @@ def _linear_packed():
     where=_FAIL,
 )
 def _pack_layout():
-    return S.exception_text(S.pack_time_major_as_batch_first)
+    return L.exception_text(L.pack_time_major_as_batch_first)
 
 
 @erratum(
@@ -119,15 +118,15 @@ def _pack_layout():
     where=_FAIL,
 )
 def _bucket_unsorted():
-    lengths = S.imdb_like_lengths()
-    train = S.legacy_bucket_batches(lengths, 64, train=True)
-    test = S.legacy_bucket_batches(lengths, 64, train=False)
-    n_train = sum(S.is_decreasing(b) for b in train)
-    n_test = sum(S.is_decreasing(b) for b in test)
+    lengths = L.imdb_like_lengths()
+    train = L.legacy_bucket_batches(lengths, 64, train=True)
+    test = L.legacy_bucket_batches(lengths, 64, train=False)
+    n_train = sum(L.is_decreasing(b) for b in train)
+    n_test = sum(L.is_decreasing(b) for b in test)
     return (
         f"{_STAND_IN}'s BucketIterator: {n_train} of {len(train)} training batches and "
         f"{n_test} of {len(test)} test batches in decreasing length order; packing a training "
-        f"batch: {S.exception_text(S.pack_unsorted_training_batch)}"
+        f"batch: {L.exception_text(L.pack_unsorted_training_batch)}"
     )
 
 
@@ -140,7 +139,7 @@ def _bucket_unsorted():
     where=_FAIL,
 )
 def _string_labels():
-    return f"{_STAND_IN}'s Field.numericalize: " + S.exception_text(S.string_labels_without_vocab)
+    return f"{_STAND_IN}'s Field.numericalize: " + L.exception_text(L.string_labels_without_vocab)
 
 
 @erratum(
@@ -155,7 +154,7 @@ def _string_labels():
 def _glove_unused():
     return (
         "no statement copies TEXT.vocab.vectors into self.embedding: the model starts from "
-        f"nn.Embedding's N(0, 1) rows (std {S.listing_embedding_std():.2f})"
+        f"nn.Embedding's N(0, 1) rows (std {L.listing_embedding_std():.2f})"
     )
 
 
@@ -169,7 +168,7 @@ def _glove_unused():
     where=_FAIL,
 )
 def _n_layers():
-    counts = {n: S.listing_parameters(n) for n in (1, 2, 4)}
+    counts = {n: L.listing_parameters(n) for n in (1, 2, 4)}
     shown = ", ".join(f"{c:,}" for c in counts.values())
     same = "the same: n_layers is never read" if len(set(counts.values())) == 1 else "differ"
     return f"parameters with n_layers = 1, 2, 4: {shown} ({same})"
@@ -185,7 +184,7 @@ def _n_layers():
 )
 def _last_step():
     lengths = (7, 5, 3, 2)
-    rows = S.last_step_rows(lengths)
+    rows = L.last_step_rows(lengths)
     padding = int((rows == 0).all(dim=1).sum())
     return (
         f"a batch of lengths {', '.join(map(str, lengths))}: {padding} of {len(lengths)} rows "
@@ -205,7 +204,7 @@ def _last_step():
     where=_ZH,
 )
 def _pandas_name():
-    return S.exception_text(S.pandas_imported_as_pd)
+    return L.exception_text(L.pandas_imported_as_pd)
 
 
 @erratum(
@@ -217,7 +216,7 @@ def _pandas_name():
     where=_ZH,
 )
 def _input_is_label():
-    rows = [" ".join(str(v) for v in row) for row in S.chapter_inputs()]
+    rows = [" ".join(str(v) for v in row) for row in L.chapter_inputs()]
     leak = _reviews("label column (as printed)")
     return (
         "rows " + "; ".join(rows) + ": each input is its own label's id; as printed on "
@@ -256,7 +255,7 @@ def _tokenizer_chinese():
     where=_ZH,
 )
 def _sigmoid_three():
-    n_classes = len({label for _, label in S.CHAPTER_ROWS})
+    n_classes = len({label for _, label in L.CHAPTER_ROWS})
     return f"{n_classes} classes in the data, 1 output probability (2 classes at most)"
 
 
@@ -269,7 +268,7 @@ def _sigmoid_three():
     where=_ZH,
 )
 def _targets():
-    targets = " ".join(str(t) for t in S.chapter_targets())
+    targets = " ".join(str(t) for t in L.chapter_targets())
     return f"[{targets}]: 中评 and 差评 merged into one class"
 
 
@@ -300,9 +299,9 @@ def _fit_list():
     where=_ZH,
 )
 def _train_steps():
-    n_train, _ = S.chapter_split_sizes()
+    n_train, _ = L.chapter_split_sizes()
     counted = sorted({r["train batches per epoch"] for r in _five_rows()})
-    steps = S.keras_steps(n_train)
+    steps = L.keras_steps(n_train)
     return f"{steps}/{steps} (Keras 3 counted {' or '.join(counted)} per epoch)"
 
 
@@ -315,9 +314,9 @@ def _train_steps():
     where=_ZH,
 )
 def _train_acc():
-    n_train, _ = S.chapter_split_sizes()
-    shown = ", ".join(f"{a:g}" for a in S.attainable_accuracies(n_train))
-    bad = [a for a in (0.6667, 0.75, 0.9333) if not S.is_attainable(a, n_train)]
+    n_train, _ = L.chapter_split_sizes()
+    shown = ", ".join(f"{a:g}" for a in L.attainable_accuracies(n_train))
+    bad = [a for a in (0.6667, 0.75, 0.9333) if not L.is_attainable(a, n_train)]
     return f"only {shown} possible; {', '.join(f'{a:g}' for a in bad)} cannot occur"
 
 
@@ -330,8 +329,8 @@ def _train_acc():
     where=_ZH,
 )
 def _val_acc():
-    _, n_test = S.chapter_split_sizes()
-    shown = " or ".join(f"{a:g}" for a in S.attainable_accuracies(n_test))
+    _, n_test = L.chapter_split_sizes()
+    shown = " or ".join(f"{a:g}" for a in L.attainable_accuracies(n_test))
     return f"only {shown}"
 
 
@@ -344,9 +343,9 @@ def _val_acc():
     where=_ZH,
 )
 def _test_steps():
-    _, n_test = S.chapter_split_sizes()
-    lo, hi = S.examples_for_steps(579)
-    steps = S.keras_steps(n_test)
+    _, n_test = L.chapter_split_sizes()
+    lo, hi = L.examples_for_steps(579)
+    steps = L.keras_steps(n_test)
     return f"{steps}/{steps} (579 batches need {lo:,}-{hi:,} test rows)"
 
 
@@ -372,8 +371,8 @@ def _format():
     where=_ZH,
 )
 def _test_acc():
-    _, n_test = S.chapter_split_sizes()
-    possible = " or ".join(f"{100 * a:.0f}%" for a in S.attainable_accuracies(n_test))
+    _, n_test = L.chapter_split_sizes()
+    possible = " or ".join(f"{100 * a:.0f}%" for a in L.attainable_accuracies(n_test))
     runs = _five_rows()
     seeds = ", ".join(r["seed"] for r in runs)
     measured = ", ".join(f"{100 * float(r['test accuracy']):.0f}%" for r in runs)
@@ -389,7 +388,7 @@ def _test_acc():
     where=_ZH,
 )
 def _generalisation():
-    _, n_test = S.chapter_split_sizes()
+    _, n_test = L.chapter_split_sizes()
     low, high = wilson_interval(n_test, n_test)
     return (
         f"{n_test} test row: even {n_test} of {n_test} correct leaves a 95% Wilson interval "

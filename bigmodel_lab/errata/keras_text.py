@@ -28,7 +28,6 @@ no more than importing torch.
 from __future__ import annotations
 
 import importlib
-import math
 import sys
 import time
 from pathlib import Path
@@ -37,8 +36,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..text.seed_checks import CHAPTER_ROWS, exception_text
 from .keras_listings import environment, import_keras, read_results, write_results
+from .text_listings import CHAPTER_ROWS, exception_text
 
 #: The module ``tf.keras`` is under TensorFlow >= 2.16 with Keras 3.
 TF_KERAS = "keras._tf_keras.keras"
@@ -364,11 +363,6 @@ def lookup(rows: list[dict], **where) -> dict:
     if len(hits) != 1:
         raise KeyError(f"keras_text.csv: expected one row with {where}, found {len(hits)}.")
     return hits[0]
-
-
-def keras_steps(n_rows: int, batch_size: int = BATCH_SIZE) -> int:
-    """Batches per epoch for ``n_rows`` rows: what the callback should count."""
-    return math.ceil(n_rows / batch_size)
 
 
 def main(argv: list[str] | None = None) -> int:

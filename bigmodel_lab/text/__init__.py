@@ -2,34 +2,45 @@
 
 - ``tokenize``: English tokens, Chinese words (jieba), and a Keras-style splitter for contrast.
 - ``vocab``: :class:`Vocabulary` (PAD = 0, UNK = 1, capped by frequency).
+- ``splits``: stratified train/validation/test positions (:class:`IndexSplit`).
 - ``sequences``: padding/truncation, length-bucketed batches, review windows.
 - ``models``: :class:`RNNClassifier` (embedding, LSTM/GRU over packed sequences, dropout,
-  linear) and :class:`BagOfNgrams` (fastText-style), plus GloVe-initialised embeddings.
-- ``baselines``: majority class, TF-IDF + logistic regression, mean word vectors.
-- ``evaluation``: stratified splits, Wilson and bootstrap intervals, predictions.
-- ``seed_checks``: the source chapters' failing constructs, rebuilt and run.
+  linear) and :class:`BagOfNgrams` (fastText-style) with its inputs, GloVe-initialised
+  embeddings, and :func:`train_model` (Adam, best validation epoch kept).
+- ``baselines``: majority class, TF-IDF + logistic regression, mean word vectors, scored.
+- ``scoring``: predictions, accuracy with Wilson and bootstrap intervals, window votes.
+
+What the source chapters' listings do when run lives in
+:mod:`bigmodel_lab.errata.text_listings`, not here.
 """
 
-from . import seed_checks
 from .baselines import (
     BaselineResult,
+    baseline_scores,
     majority_class,
     mean_vector_logistic_regression,
     tfidf_logistic_regression,
 )
-from .evaluation import (
+from .models import (
+    BagInputs,
+    BagOfNgrams,
+    RNNClassifier,
+    bag_inputs,
+    count_parameters,
+    embedding_matrix,
+    train_model,
+    with_bigrams,
+)
+from .scoring import (
     Score,
-    Split,
     bootstrap_interval,
     predict_labels,
+    results_table,
     score,
-    split_three,
-    stratified_split,
     vote_windows,
     wilson_interval,
     window_vote_accuracy,
 )
-from .models import BagOfNgrams, RNNClassifier, count_parameters, embedding_matrix, with_bigrams
 from .sequences import (
     Batch,
     BatchLoader,
@@ -41,7 +52,8 @@ from .sequences import (
     windowed_split,
     windows,
 )
-from .tokenize import chinese_tokens, english_tokens, keras_style_tokens, tokenize_all
+from .splits import IndexSplit, split_three, stratified_split
+from .tokenize import chinese_tokens, english_tokens, keras_style_tokens
 from .vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
 
 __all__ = [
@@ -49,15 +61,18 @@ __all__ = [
     "PAD_ID",
     "UNK",
     "UNK_ID",
+    "BagInputs",
     "BagOfNgrams",
     "BaselineResult",
     "Batch",
     "BatchLoader",
+    "IndexSplit",
     "Loaders",
     "RNNClassifier",
     "Score",
-    "Split",
     "Vocabulary",
+    "bag_inputs",
+    "baseline_scores",
     "bootstrap_interval",
     "chinese_tokens",
     "count_parameters",
@@ -70,12 +85,12 @@ __all__ = [
     "mean_vector_logistic_regression",
     "pad_sequences",
     "predict_labels",
+    "results_table",
     "score",
-    "seed_checks",
     "split_three",
     "stratified_split",
     "tfidf_logistic_regression",
-    "tokenize_all",
+    "train_model",
     "vote_windows",
     "wilson_interval",
     "window_dataset",

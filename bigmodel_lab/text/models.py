@@ -10,17 +10,25 @@ models* §5.2, fused so that large logits cannot overflow).
 The text is summarised by ``pool``: ``"last"`` takes the final hidden state of each direction
 (at the true last token, thanks to packing), ``"max"`` and ``"mean"`` pool the outputs over
 the real (unpadded) time steps.
+
+:class:`BagOfNgrams` (fastText-style) averages the embeddings of a text's words and word pairs;
+:func:`bag_inputs` builds its vocabulary and ids. :func:`train_model` trains either model as
+the chapters do: Adam for 10 epochs, keeping the epoch with the best validation accuracy.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .sequences import Batch
-from .vocab import PAD_ID
+from ..training import History, fit
+from .sequences import Batch, pad_sequences
+from .vocab import PAD_ID, Vocabulary
 
 _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
 _POOLS = ("last", "max", "mean")
@@ -155,6 +163,31 @@ def with_bigrams(tokens: list[str]) -> list[str]:
     return list(tokens) + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
+class BagInputs(NamedTuple):
+    """What :class:`BagOfNgrams` reads: its vocabulary, padded ids ``(n, T)``, kept lengths
+    ``(n,)``, and initial embedding rows (``None`` without pretrained vectors)."""
+
+    vocab: Vocabulary
+    ids: np.ndarray
+    lengths: np.ndarray
+    embeddings: np.ndarray | None
+
+
+def bag_inputs(tokens, split, *, max_size: int = 25_000, vectors=None) -> BagInputs:
+    """Word and word-pair ids of every text for :class:`BagOfNgrams`.
+
+    The features are :func:`with_bigrams` of each text's tokens; the vocabulary is built on
+    the training part (``split.train``) only, keeping the ``max_size`` most frequent features
+    seen at least twice. Every text is padded to the longest. With ``vectors``, the embedding
+    rows come from :func:`embedding_matrix` (pair features get noise of the vectors' scale).
+    """
+    feats = [with_bigrams(t) for t in tokens]
+    vocab = Vocabulary.build([feats[i] for i in split.train], max_size=max_size, min_freq=2)
+    ids, lengths = pad_sequences(vocab.encode_all(feats))
+    emb = embedding_matrix(vocab, vectors)[0] if vectors is not None else None
+    return BagInputs(vocab, ids, lengths, emb)
+
+
 class BagOfNgrams(nn.Module):
     """fastText-style classifier: mean embedding of a text's n-gram ids -> dropout -> linear.
 
@@ -201,3 +234,33 @@ class BagOfNgrams(nn.Module):
         if self.n_classes == 1:
             return scores.squeeze(-1)
         return torch.log_softmax(scores, dim=-1)
+
+
+def train_model(
+    model: nn.Module,
+    loaders,
+    loss_fn: Callable,
+    *,
+    lr: float,
+    epochs: int = 10,
+    val_metric: Callable | None = None,
+) -> tuple[History, int]:
+    """Adam at ``lr`` for ``epochs`` epochs, the best validation epoch kept.
+
+    ``loaders`` has ``train`` and ``val`` (:func:`bigmodel_lab.text.sequences.make_loaders`);
+    the epoch is judged by accuracy on ``loaders.val``, or by ``val_metric(model)`` when given.
+    The model ends with that epoch's weights. Returns the per-epoch history and that (1-based)
+    epoch.
+    """
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = fit(
+        model,
+        loaders.train,
+        optimizer,
+        loss_fn,
+        epochs=epochs,
+        val_loader=loaders.val,
+        val_metric=val_metric,
+        keep="best",
+    )
+    return history, history.kept_epoch

@@ -4,7 +4,8 @@ A batch of token-id sequences of different lengths becomes a rectangle by paddin
 PAD_ID (0). The true lengths travel with it, so that the recurrent layer can skip the padding
 (``torch.nn.utils.rnn.pack_padded_sequence``) instead of reading zeros. Sorting examples of
 similar length into the same batch (what torchtext's ``BucketIterator`` did) keeps the
-rectangles small.
+rectangles small. A long text can instead be cut into windows of a few dozen ids, each a
+training example with its text's label (:func:`windows`, :func:`windowed_split`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from .splits import IndexSplit
 from .vocab import PAD_ID
 
 _SIDES = ("pre", "post")
@@ -211,7 +213,7 @@ def make_loaders(
     """Training (shuffled, bucketed), validation and test loaders for the positions in ``split``.
 
     ``split`` has ``train``, ``val`` and ``test`` position arrays (see
-    :func:`bigmodel_lab.text.evaluation.split_three`). ``binary`` gives float targets for
+    :func:`bigmodel_lab.text.splits.split_three`). ``binary`` gives float targets for
     ``BCEWithLogitsLoss``; otherwise targets are class ids for ``NLLLoss``.
     """
     labels = np.asarray(labels)
@@ -246,7 +248,7 @@ class Windowed(NamedTuple):
     ids: np.ndarray
     lengths: np.ndarray
     labels: np.ndarray
-    split: tuple
+    split: IndexSplit
     val_owner: np.ndarray
     test_owner: np.ndarray
 
@@ -257,8 +259,6 @@ def windowed_split(
     """Cut training texts into windows of their last ``train_last`` ids, and validation and
     test texts into windows covering the whole text (evaluating only reads, so it is cheap).
     """
-    from .evaluation import Split
-
     labels = np.asarray(labels)
     parts, owners, offset, chunks = {}, {}, 0, []
     for name in ("train", "val", "test"):
@@ -275,7 +275,7 @@ def windowed_split(
         ids,
         lengths,
         window_labels,
-        Split(parts["train"], parts["val"], parts["test"]),
+        IndexSplit(parts["train"], parts["val"], parts["test"]),
         owners["val"],
         owners["test"],
     )

@@ -70,10 +70,3 @@ def chinese_tokens(text: str, *, keep_spaces: bool = False) -> list[str]:
     if keep_spaces:
         return words
     return [w for w in words if w.strip()]
-
-
-def tokenize_all(texts, tokenizer) -> list[list[str]]:
-    """``[tokenizer(t) for t in texts]`` with a check that ``texts`` is a list of str."""
-    if isinstance(texts, str):
-        raise TypeError("texts: expected a list of str, got one str; wrap it in a list.")
-    return [tokenizer(t) for t in texts]

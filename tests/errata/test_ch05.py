@@ -2,8 +2,7 @@
 
 import pytest
 
-from bigmodel_lab.errata import Kind, all_records, ch05, declared
-from bigmodel_lab.text import seed_checks as S
+from bigmodel_lab.errata import Kind, all_records, ch05, declared, text_listings as L
 
 
 @pytest.fixture(scope="module")
@@ -52,5 +51,5 @@ def test_no_record_claims_the_imports_or_the_split_are_wrong():
     # the listing's imports work under tf.keras in Keras 3, and 4/1 is an exact 80/20 split
     quantities = [m["quantity"] for m in declared() if m["source"] == "003"]
     assert not [q for q in quantities if "80/20" in q or ("import" in q and "pandas" not in q)]
-    assert S.chapter_split_sizes() == (4, 1)
+    assert L.chapter_split_sizes() == (4, 1)
     assert ch05.SAMPLE_REVIEW

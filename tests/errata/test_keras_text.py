@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bigmodel_lab.errata import keras_text as K
-from bigmodel_lab.text import seed_checks as S
+from bigmodel_lab.errata import keras_text as K, text_listings as L
 from bigmodel_lab.text.tokenize import keras_style_tokens
 
 
@@ -26,12 +25,12 @@ def test_the_listing_on_its_five_rows_fails_at_fit_then_runs_one_batch_per_epoch
     r = K.run_listing(epochs=2, seed=0)
     assert r["targets type"] == "list"  # train_test_split of a list returns lists
     assert r["fit error"].startswith("ValueError: Unrecognized data type")
-    assert (r["train rows"], r["test rows"]) == S.chapter_split_sizes()
-    assert r["train batches"] == [K.keras_steps(r["train rows"])] * 2 == [1, 1]
+    assert (r["train rows"], r["test rows"]) == L.chapter_split_sizes()
+    assert r["train batches"] == [L.keras_steps(r["train rows"])] * 2 == [1, 1]
     assert r["test batches"] == 1
     assert r["vocabulary"] == 3  # 好评, 中评, 差评: the label column
     for acc in r["train accuracy"]:
-        assert S.is_attainable(acc, r["train rows"])
+        assert L.is_attainable(acc, r["train rows"])
     assert r["test accuracy"] in (0.0, 1.0)
     assert r["printed line"] == f"Test accuracy: {r['test accuracy']:.2f}"
 
@@ -44,7 +43,7 @@ def test_our_keras_style_tokens_and_word_index_match_keras_own_tokenizer(texts):
     tokenizer.fit_on_texts(texts)
     words = tfk.preprocessing.text.text_to_word_sequence
     assert [keras_style_tokens(t) for t in texts] == [words(t) for t in texts]
-    assert S.keras_word_index(texts) == tokenizer.word_index
+    assert L.keras_word_index(texts) == tokenizer.word_index
 
 
 def test_the_port_is_initialised_as_keras_and_learns_a_separable_task():
@@ -52,7 +51,7 @@ def test_the_port_is_initialised_as_keras_and_learns_a_separable_task():
     x = rng.integers(1, 20, size=(400, 5))
     y = (x[:, -1] >= 10).astype(float)  # the last token decides
     r = K.run_port((x[:320], x[320:], y[:320], y[320:]), epochs=10, seed=0)
-    assert r["train batches"] == K.keras_steps(320)
+    assert r["train batches"] == L.keras_steps(320)
     assert r["test accuracy"] > 0.9
     model = K.ListingLSTM(20)
     units = model.lstm.hidden_size

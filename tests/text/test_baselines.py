@@ -1,15 +1,17 @@
-"""Baselines: majority class, TF-IDF + logistic regression, mean word vectors."""
+"""Baselines: majority class, TF-IDF + logistic regression, mean word vectors, and their scores."""
 
 import numpy as np
 import pytest
 
 from bigmodel_lab.data.glove import WordVectors
 from bigmodel_lab.text.baselines import (
+    baseline_scores,
     majority_class,
     mean_vector_logistic_regression,
     mean_vectors,
     tfidf_logistic_regression,
 )
+from bigmodel_lab.text.splits import split_three
 
 
 def test_majority_class_predicts_the_most_frequent_training_label():
@@ -62,3 +64,27 @@ def test_mean_vector_regression_separates_a_toy_with_meaningful_vectors(rng):
     test, y_test = _toy(rng, 20)
     result = mean_vector_logistic_regression(train, y_train, test, y_test, vectors)
     assert result.accuracy == 1.0
+
+
+def test_baseline_scores_train_on_the_training_part_and_score_the_test_part(rng):
+    tokens, y = _toy(rng, 120)
+    split = split_three(y, seed=0)
+    scores = baseline_scores(tokens, y, split)
+    assert list(scores) == ["majority class", "TF-IDF 1-2-grams + logistic regression"]
+    y_test = y[split.test]
+    majority = scores["majority class"]
+    assert majority.n == len(split.test) and majority.name == "majority class"
+    expected = majority_class(y[split.train], y_test).accuracy
+    assert majority.accuracy == pytest.approx(expected)
+    assert scores["TF-IDF 1-2-grams + logistic regression"].accuracy == 1.0
+    assert scores["majority class"].low < majority.accuracy < scores["majority class"].high
+    # the test texts never reach training: flip every test label and the majority stays put
+    flipped = y.copy()
+    flipped[split.test] = 1 - flipped[split.test]
+    again = baseline_scores(tokens, flipped, split)["majority class"]
+    assert again.correct == majority.n - majority.correct
+    vectors = WordVectors(["great", "dull"], np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32))
+    with_vectors = baseline_scores(tokens, y, split, vectors, C=1.0)
+    assert list(with_vectors)[-1] == "mean 2-d vector + logistic regression"
+    with pytest.raises(ValueError, match="120 texts but 119 labels"):
+        baseline_scores(tokens, y[:-1], split)

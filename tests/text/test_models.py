@@ -10,11 +10,14 @@ from bigmodel_lab.data.glove import WordVectors
 from bigmodel_lab.text.models import (
     BagOfNgrams,
     RNNClassifier,
+    bag_inputs,
     count_parameters,
     embedding_matrix,
+    train_model,
     with_bigrams,
 )
-from bigmodel_lab.text.sequences import Batch, pad_sequences
+from bigmodel_lab.text.sequences import Batch, make_loaders, pad_sequences
+from bigmodel_lab.text.splits import IndexSplit
 from bigmodel_lab.text.vocab import PAD_ID, Vocabulary
 
 CONFIGS = [
@@ -141,3 +144,50 @@ def test_bag_of_ngrams_is_the_mean_embedding_without_padding():
         assert BagOfNgrams(12, 4, 1)(batch).shape == (2,)
     with pytest.raises(ValueError, match="dropout: expected a probability"):
         BagOfNgrams(12, 4, 2, dropout=-0.1)
+
+
+def test_bag_inputs_build_the_vocabulary_on_the_training_part_only():
+    tokens = [["good", "film"], ["good", "film"], ["bad", "plot"], ["bad", "plot"], ["odd"]]
+    split = IndexSplit(np.array([0, 1]), np.array([2]), np.array([3, 4]))
+    vocab, ids, lengths, emb = bag_inputs(tokens, split)
+    assert vocab.tokens[2:] == ["film", "good", "good film"]  # seen twice in training
+    assert ids.shape == (5, 3) and lengths.tolist() == [3, 3, 3, 3, 1]
+    assert vocab.decode(ids[0]) == ["good", "film", "good film"]
+    assert vocab.decode(ids[4][:1]) == ["<unk>"] and emb is None
+    capped = bag_inputs(tokens, split, max_size=1)
+    assert len(capped.vocab) == 3
+    vectors = WordVectors(["good"], np.array([[2.0, 2.0]], dtype=np.float32))
+    inputs = bag_inputs(tokens, split, vectors=vectors)
+    assert inputs.embeddings.shape == (len(inputs.vocab), 2)
+    np.testing.assert_array_equal(inputs.embeddings[inputs.vocab.ids["good"]], [2.0, 2.0])
+
+
+def _separable_loaders(n=240, seed=0):
+    gen = np.random.default_rng(seed)
+    y = gen.integers(0, 2, size=n)
+    ids = gen.integers(3, 20, size=(n, 6))
+    ids[:, 2] = 1 + y  # token 1 or 2 gives the class away
+    split = IndexSplit(np.arange(0, 160), np.arange(160, 200), np.arange(200, n))
+    return make_loaders(ids, np.full(n, 6), y, split, batch_size=32), y
+
+
+def test_train_model_keeps_the_best_validation_epoch():
+    loaders, _ = _separable_loaders()
+    torch.manual_seed(0)
+    model = BagOfNgrams(20, 8, 2, dropout=0.0)
+    scores = iter([0.2, 0.9, 0.5])  # a validation metric that peaks at epoch 2
+    states = []
+
+    def metric(m):
+        states.append({k: v.clone() for k, v in m.state_dict().items()})
+        return next(scores)
+
+    history, best = train_model(model, loaders, torch.nn.NLLLoss(), lr=0.05, epochs=3,
+                                val_metric=metric)  # fmt: skip
+    assert best == 2 == history.kept_epoch and history.val_acc == [0.2, 0.9, 0.5]
+    assert len(history.train_loss) == 3
+    for name, value in model.state_dict().items():
+        assert torch.equal(value, states[1][name]), name
+    assert not torch.equal(states[1]["fc.weight"], states[2]["fc.weight"])
+    history, best = train_model(model, loaders, torch.nn.NLLLoss(), lr=0.05, epochs=4)
+    assert history.val_acc[best - 1] == max(history.val_acc) > 0.9

@@ -5,7 +5,6 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from bigmodel_lab.text.evaluation import Split
 from bigmodel_lab.text.sequences import (
     BatchLoader,
     length_quantile,
@@ -15,6 +14,7 @@ from bigmodel_lab.text.sequences import (
     windowed_split,
     windows,
 )
+from bigmodel_lab.text.splits import IndexSplit
 
 seqs = st.lists(st.lists(st.integers(2, 50), max_size=12), min_size=1, max_size=10)
 
@@ -72,7 +72,7 @@ def test_window_dataset_records_owners_and_labels():
 
 def test_windowed_split_trains_on_the_end_and_tests_on_everything():
     encoded = [list(range(1, 101)), list(range(101, 131)), list(range(131, 171))]
-    split = Split(np.array([0]), np.array([1]), np.array([2]))
+    split = IndexSplit(np.array([0]), np.array([1]), np.array([2]))
     win = windowed_split(encoded, np.array([1, 0, 1]), split, 10, train_last=20)
     train_ids = win.ids[win.split.train]
     assert sorted(train_ids.ravel().tolist()) == list(range(81, 101))
@@ -118,7 +118,7 @@ def test_loader_errors_and_label_dtypes():
         BatchLoader(ids, np.array([1, 4]), np.array([0, 1]))
     with pytest.raises(ValueError, match="2-D integer array"):
         BatchLoader(ids.astype(float), np.array([1, 1]), np.array([0, 1]))
-    split = Split(np.array([0]), np.array([1]), np.array([1]))
+    split = IndexSplit(np.array([0]), np.array([1]), np.array([1]))
     loaders = make_loaders(ids, np.array([1, 2]), np.array([0, 1]), split, binary=True)
     assert next(iter(loaders.train))[1].dtype == torch.float32
     loaders = make_loaders(ids, np.array([1, 2]), np.array([0, 1]), split)

@@ -12,7 +12,6 @@ from bigmodel_lab.text.tokenize import (
     chinese_tokens,
     english_tokens,
     keras_style_tokens,
-    tokenize_all,
 )
 
 ascii_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
@@ -82,9 +81,6 @@ def test_keras_style_splitting_leaves_chinese_clauses_whole():
 def test_non_text_input_is_refused():
     with pytest.raises(TypeError, match="text: expected a str, got int"):
         english_tokens(3)
-    with pytest.raises(TypeError, match="got one str"):
-        tokenize_all("a text", english_tokens)
-    assert tokenize_all(["a b"], english_tokens) == [["a", "b"]]
 
 
 def test_a_planted_jieba_cache_in_the_temp_folder_changes_nothing(tmp_path):

@@ -1,4 +1,4 @@
-"""Splits, confidence intervals and votes."""
+"""Confidence intervals, scores and their table, predictions and window votes."""
 
 import numpy as np
 import pytest
@@ -7,12 +7,11 @@ from hypothesis import given, strategies as st
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from bigmodel_lab.text.evaluation import (
+from bigmodel_lab.text.scoring import (
     bootstrap_interval,
     predict_labels,
+    results_table,
     score,
-    split_three,
-    stratified_split,
     vote_windows,
     wilson_interval,
 )
@@ -64,33 +63,6 @@ def test_bootstrap_agrees_with_wilson_on_a_large_sample(rng):
         bootstrap_interval(np.array([0.5, 1.0]))
 
 
-@given(st.lists(st.integers(0, 2), min_size=10, max_size=80), st.integers(0, 5))
-def test_stratified_split_partitions_and_keeps_proportions(labels, seed):
-    labels = np.array(labels)
-    counts = np.bincount(labels)
-    if counts[counts > 0].min() < 2 or np.count_nonzero(counts) > int(np.ceil(0.2 * labels.size)):
-        return  # too few examples for sklearn to stratify
-    train, test = stratified_split(labels, seed=seed)
-    assert sorted(np.concatenate([train, test]).tolist()) == list(range(labels.size))
-    for c in np.unique(labels):
-        expected = counts[c] * test.size / labels.size
-        assert abs(np.sum(labels[test] == c) - expected) <= 1.0
-    again = stratified_split(labels, seed=seed)
-    assert all((a == b).all() for a, b in zip((train, test), again, strict=True))
-
-
-def test_split_three_keeps_the_test_part_of_the_two_way_split():
-    labels = np.repeat([0, 1], 50)
-    split = split_three(labels, seed=0)
-    _, test = stratified_split(labels, seed=0)
-    assert (split.test == test).all()
-    assert not set(split.val) & set(split.train) and not set(split.val) & set(split.test)
-    assert len(split.train) + len(split.val) + len(split.test) == 100
-    assert np.mean(labels[split.val]) == 0.5
-    with pytest.raises(ValueError, match="at least 2 examples"):
-        stratified_split(np.array([0, 0, 0, 1]))
-
-
 def test_vote_windows_sums_log_probabilities_per_text():
     scores = np.log(np.array([[0.9, 0.1], [0.4, 0.6], [0.45, 0.55], [0.2, 0.8]]))
     assert vote_windows(scores, np.array([0, 0, 1, 1]), 2).tolist() == [0, 1]
@@ -128,3 +100,16 @@ def test_score_counts_and_formats():
     assert s.row()["accuracy"] == "0.750" and s.row()["95% interval"].startswith("[")
     with pytest.raises(ValueError, match="equal 1-D shapes"):
         score("m", np.array([1]), np.array([1, 0]))
+
+
+def test_results_table_has_one_row_per_score_indexed_by_model():
+    a = score("a", np.array([1, 0, 1, 1]), np.array([1, 1, 1, 1]))
+    b = score("b", np.array([1, 0]), np.array([1, 0]))
+    table = results_table(s for s in (a, b))  # any iterable, a generator included
+    assert table.index.tolist() == ["a", "b"] and table.index.name == "model"
+    assert table.loc["a"].to_dict() == {k: v for k, v in a.row().items() if k != "model"}
+    assert table.loc["b", "accuracy"] == "1.000" and table.loc["b", "test texts"] == 2
+    with pytest.raises(TypeError, match="sequence of Score"):
+        results_table([])
+    with pytest.raises(TypeError, match="sequence of Score"):
+        results_table([a, a.row()])

@@ -1,64 +1,28 @@
-"""Splits, predictions and accuracy with a confidence interval (置信区间).
+"""Test scores: predictions, accuracy with a confidence interval (置信区间), window votes.
 
 A test accuracy measured on n texts is an estimate; the Wilson score interval says which true
-accuracies are compatible with it. It behaves well near 0 and 1 and for small n, where the
-textbook "p +- z sqrt(p(1-p)/n)" interval is too narrow or leaves [0, 1]. The bootstrap
-interval resamples the test set instead and needs no formula.
+accuracies are compatible with it. With p = k/n correct and z the normal quantile of the
+confidence level,
+
+    centre = (p + z²/2n) / (1 + z²/n),   half width = z sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n).
+
+It behaves well near 0 and 1 and for small n, where the textbook "p ± z sqrt(p(1-p)/n)"
+interval is too narrow or leaves [0, 1]. The bootstrap interval resamples the test set instead
+and needs no formula. :class:`Score` holds one model's accuracy with its interval and
+:func:`results_table` lays several side by side. A text cut into windows is classified by
+:func:`vote_windows`: the class with the largest sum of its windows' log-probabilities.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.stats import norm
-from sklearn.model_selection import train_test_split
 
-from ..checks import check_labels
 from ..training import predict as _predict
-
-
-def stratified_split(
-    labels, *, test_size: float = 0.2, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Train and test positions with the class proportions kept in both (fixed ``seed``)."""
-    labels = np.asarray(labels)
-    labels = check_labels("labels", labels, int(labels.max()) + 1 if labels.size else 1)
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size: expected a share in (0, 1), got {test_size}.")
-    counts = np.bincount(labels)
-    if counts[counts > 0].min() < 2:
-        raise ValueError(
-            f"labels: every class needs at least 2 examples for a stratified split, got counts "
-            f"{counts.tolist()}."
-        )
-    positions = np.arange(labels.size)
-    train, test = train_test_split(
-        positions, test_size=test_size, random_state=seed, stratify=labels
-    )
-    return np.sort(train), np.sort(test)
-
-
-class Split(NamedTuple):
-    """Sorted positions of the training, validation and test examples."""
-
-    train: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
-
-
-def split_three(labels, *, test_size: float = 0.2, val_size: float = 0.1, seed: int = 0) -> Split:
-    """An 80/20 stratified train/test split, then ``val_size`` of the training part held out.
-
-    The test part is exactly :func:`stratified_split`'s, so baselines trained on
-    ``train`` (or on ``train`` and ``val``) are scored on the same texts as the networks.
-    """
-    labels = np.asarray(labels)
-    train, test = stratified_split(labels, test_size=test_size, seed=seed)
-    inner_train, inner_val = stratified_split(labels[train], test_size=val_size, seed=seed)
-    return Split(train[inner_train], train[inner_val], test)
 
 
 def wilson_interval(correct: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -122,6 +86,7 @@ class Score:
 
 
 def score(name: str, y_true, y_pred) -> Score:
+    """The :class:`Score` of predictions ``y_pred`` against ``y_true`` (1-D, same shape)."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.shape != y_pred.shape or y_true.ndim != 1:
         raise ValueError(
@@ -130,6 +95,14 @@ def score(name: str, y_true, y_pred) -> Score:
     correct = int(np.sum(y_true == y_pred))
     low, high = wilson_interval(correct, int(y_true.size))
     return Score(name, correct, int(y_true.size), low, high)
+
+
+def results_table(scores) -> pd.DataFrame:
+    """One row per :class:`Score` (its :meth:`Score.row`), indexed by model name."""
+    scores = list(scores)
+    if not scores or not all(isinstance(s, Score) for s in scores):
+        raise TypeError("scores: expected a non-empty sequence of Score (from score()).")
+    return pd.DataFrame([s.row() for s in scores]).set_index("model")
 
 
 def predict_labels(model, loader) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,11 +1,23 @@
-"""What the source chapters' text-classification listings actually do, computed.
+"""The chapter-5 listings re-created: what their text-classification code actually does.
 
 *New business models in the age of large models* §5.2 (an IMDb classifier in PyTorch) and
 *Entrepreneurs chase the commercialisation of large models* §5.2-5.4 (a Chinese review
-classifier in Keras) cannot produce what they claim. The functions here rebuild each failing
-construct with current libraries and return the exception it raises, and recompute the
-quantities the Chinese chapter's training log contradicts. Nothing here is copied from the
-chapters: each construct is re-expressed in a few lines that trigger the same failure.
+classifier in Keras) cannot produce what they claim. This module holds the reproductions the
+chapter-5 errata (:mod:`.ch05`) and the Keras run (:mod:`.keras_text`) are computed from:
+
+- each failing construct of the 002 listing, rebuilt with current libraries so that it raises
+  the exception it raises there (:func:`exception_text` reports it);
+- stand-ins for torchtext 0.11, which cannot be installed beside our torch: its legacy
+  data-set names, ``Field.numericalize`` and ``BucketIterator``'s batches, re-expressed from
+  its source;
+- :class:`ListingTextClassifier`, the 002 model as printed, minus its ``nn.TorchScript`` lines
+  and applied to the packed batch's data, so that it runs;
+- the 003 data set (:data:`CHAPTER_ROWS`) and the inputs, targets and split its code derives
+  from it, and the Keras arithmetic its training log contradicts: ``ceil(n / 32)`` batches per
+  pass and accuracies ``k / n`` on ``n`` examples.
+
+Nothing here is copied from the chapters: each construct is re-expressed in a few lines that
+trigger the same failure. Nothing in the chapter package imports this module.
 """
 
 from __future__ import annotations
@@ -22,8 +34,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .sequences import pad_sequences
-from .tokenize import keras_style_tokens
+from ..text.sequences import pad_sequences
+from ..text.tokenize import keras_style_tokens
 
 #: The five (product, label) rows that make up the Chinese chapter's whole data set (§5.2.1).
 CHAPTER_ROWS = (
