@@ -7,7 +7,19 @@ the chapters' side-by-side tables are rendered from these records at build time,
 compares them, so a changed computation fails the suite.
 
 Records are grouped in one module per book chapter that demonstrates them (``ch01``, ``ch02``,
-...); :func:`all_records` imports them all.
+...); :func:`all_records` imports them all. This package is also the only home of the
+reproductions behind the records, each module named for what it re-creates:
+
+- ``sigmoid_2layer_as_printed``, ``mlp_3_10_5_2_as_printed``, ``recommendation_as_printed``,
+  ``diagnosis_as_printed``: the worked examples' numbers and formulas as the articles print
+  them, line by line, beside chapter 3's correct ones (``bigmodel_lab.worked``);
+- ``text_listings``: the text-classification listings of 002 §5.2 and 003 §5.2 as printed,
+  with stand-ins (named as such) for the library calls that cannot run;
+- ``keras_listings``, ``keras_text``: the Keras listings run as printed on Keras 3 (torch
+  backend), with their committed result files.
+
+Nothing else in ``bigmodel_lab`` imports this package (``bigmodel_lab.LAYERS``): the chapter
+packages hold only correct code.
 """
 
 from __future__ import annotations

@@ -67,7 +67,11 @@ def update_sign_example(n: int = 64, lr: float = ONE_STEP_LR, seed: int = 0) -> 
     X = images[:n].reshape(n, -1) / 255.0
     y = labels[:n]
     out = {}
-    for name, rule in (("before", None), ("printed", PRINTED_UPDATE), ("corrected", UpdateRule(lr=lr))):
+    for name, rule in (
+        ("before", None),
+        ("printed", PRINTED_UPDATE),
+        ("corrected", UpdateRule(lr=lr)),
+    ):
         net = SigmoidMLP.initialise(seed=seed)
         if rule is not None:
             net.step(X, y, rule)

@@ -2,7 +2,7 @@
 
 - ``tokenize``: English tokens, Chinese words (jieba), and a Keras-style splitter for contrast.
 - ``vocab``: :class:`Vocabulary` (PAD = 0, UNK = 1, capped by frequency).
-- ``splits``: stratified train/validation/test positions (:class:`IndexSplit`).
+- ``stratified_splits``: stratified train/validation/test positions (:class:`IndexSplit`).
 - ``sequences``: padding/truncation, length-bucketed batches, review windows.
 - ``models``: :class:`RNNClassifier` (embedding, LSTM/GRU over packed sequences, dropout,
   linear) and :class:`BagOfNgrams` (fastText-style) with its inputs, GloVe-initialised
@@ -52,7 +52,7 @@ from .sequences import (
     windowed_split,
     windows,
 )
-from .splits import IndexSplit, split_three, stratified_split
+from .stratified_splits import IndexSplit, split_three, stratified_split
 from .tokenize import chinese_tokens, english_tokens, keras_style_tokens
 from .vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
 

@@ -127,7 +127,7 @@ def baseline_scores(tokens, labels, split, vectors=None, *, C: float = 10.0) -> 
     """The baselines trained on ``split.train`` and scored on ``split.test``, by name.
 
     ``tokens[i]`` and ``labels[i]`` belong to text ``i``; ``split`` has ``train`` and ``test``
-    position arrays (:func:`bigmodel_lab.text.splits.split_three`). Majority class and TF-IDF
+    position arrays (:func:`bigmodel_lab.text.stratified_splits.split_three`). Majority class and TF-IDF
     1-2-grams with logistic regression (``C``, fixed in advance) always; the mean-vector
     baseline too when ``vectors`` (pretrained word vectors) are given.
     """

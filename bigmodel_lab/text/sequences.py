@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from .splits import IndexSplit
+from .stratified_splits import IndexSplit
 from .vocab import PAD_ID
 
 _SIDES = ("pre", "post")
@@ -213,7 +213,7 @@ def make_loaders(
     """Training (shuffled, bucketed), validation and test loaders for the positions in ``split``.
 
     ``split`` has ``train``, ``val`` and ``test`` position arrays (see
-    :func:`bigmodel_lab.text.splits.split_three`). ``binary`` gives float targets for
+    :func:`bigmodel_lab.text.stratified_splits.split_three`). ``binary`` gives float targets for
     ``BCEWithLogitsLoss``; otherwise targets are class ids for ``NLLLoss``.
     """
     labels = np.asarray(labels)

@@ -23,19 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .. import formulas
-from ..kernels import (
-    binary_cross_entropy_with_logits,
-    conv2d,
-    cross_entropy,
-    linear,
-    max_pool2d,
-    mse_loss,
-    relu,
-    sigmoid,
-    softmax,
-    tanh,
-)
+from .. import formulas, kernels
 
 Inputs = dict[str, object]
 
@@ -96,10 +84,10 @@ def _activation_case(name, kernel, torch_fn, f, f_grad, scale):
 
 
 SIGMOID = _activation_case(
-    "sigmoid", sigmoid, torch.sigmoid, formulas.sigmoid, formulas.sigmoid_grad, 4.0
+    "sigmoid", kernels.sigmoid, torch.sigmoid, formulas.sigmoid, formulas.sigmoid_grad, 4.0
 )
-RELU = _activation_case("relu", relu, torch.relu, formulas.relu, formulas.relu_grad, 1.0)
-TANH = _activation_case("tanh", tanh, torch.tanh, formulas.tanh, formulas.tanh_grad, 2.0)
+RELU = _activation_case("relu", kernels.relu, torch.relu, formulas.relu, formulas.relu_grad, 1.0)
+TANH = _activation_case("tanh", kernels.tanh, torch.tanh, formulas.tanh, formulas.tanh_grad, 2.0)
 
 
 # linear -----------------------------------------------------------------------------------------
@@ -134,7 +122,7 @@ def _linear_case(activation):
     return Case(
         name=f"linear{suffix}",
         make=make,
-        kernel=lambda x, weight, bias: linear(x, weight, bias, activation),
+        kernel=lambda x, weight, bias: kernels.linear(x, weight, bias, activation),
         torch_fn=lambda x, weight, bias: _TORCH_ACT[activation](F.linear(x, weight, bias)),
         formula=formula,
         grads=("x", "weight", "bias"),
@@ -162,7 +150,7 @@ def _softmax_formula(a, g):
 SOFTMAX = Case(
     name="softmax",
     make=lambda shape, gen: {"x": _randn(gen, *shape, scale=3.0)},
-    kernel=softmax,
+    kernel=kernels.softmax,
     torch_fn=lambda x: torch.softmax(x, dim=-1),
     formula=_softmax_formula,
     grads=("x",),
@@ -190,7 +178,7 @@ def _cross_entropy_formula(a, g):
 CROSS_ENTROPY = Case(
     name="cross_entropy",
     make=_cross_entropy_make,
-    kernel=cross_entropy,
+    kernel=kernels.cross_entropy,
     torch_fn=lambda logits, target: F.cross_entropy(logits, target),
     formula=_cross_entropy_formula,
     grads=("logits",),
@@ -210,7 +198,7 @@ def _mse_formula(a, g):
 MSE_LOSS = Case(
     name="mse_loss",
     make=lambda shape, gen: {"pred": _randn(gen, *shape), "target": _randn(gen, *shape)},
-    kernel=mse_loss,
+    kernel=kernels.mse_loss,
     torch_fn=lambda pred, target: F.mse_loss(pred, target),
     formula=_mse_formula,
     grads=("pred", "target"),
@@ -240,7 +228,7 @@ def _bce_formula(a, g):
 BCE_WITH_LOGITS = Case(
     name="binary_cross_entropy_with_logits",
     make=_bce_make,
-    kernel=binary_cross_entropy_with_logits,
+    kernel=kernels.binary_cross_entropy_with_logits,
     torch_fn=lambda logits, target: F.binary_cross_entropy_with_logits(logits, target),
     formula=_bce_formula,
     grads=("logits", "target"),
@@ -276,7 +264,7 @@ def _conv_work(i):
 CONV2D = Case(
     name="conv2d",
     make=_conv_make,
-    kernel=conv2d,
+    kernel=kernels.conv2d,
     torch_fn=lambda x, weight, bias: F.conv2d(x, weight, bias),
     formula=_conv_formula,
     grads=("x", "weight", "bias"),
@@ -304,7 +292,7 @@ def _pool_formula(a, g):
 MAX_POOL2D = Case(
     name="max_pool2d",
     make=_pool_make,
-    kernel=max_pool2d,
+    kernel=kernels.max_pool2d,
     torch_fn=lambda x: F.max_pool2d(x, 2),
     formula=_pool_formula,
     grads=("x",),

@@ -11,7 +11,7 @@ from bigmodel_lab.text.baselines import (
     mean_vectors,
     tfidf_logistic_regression,
 )
-from bigmodel_lab.text.splits import split_three
+from bigmodel_lab.text.stratified_splits import split_three
 
 
 def test_majority_class_predicts_the_most_frequent_training_label():

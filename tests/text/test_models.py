@@ -17,7 +17,7 @@ from bigmodel_lab.text.models import (
     with_bigrams,
 )
 from bigmodel_lab.text.sequences import Batch, make_loaders, pad_sequences
-from bigmodel_lab.text.splits import IndexSplit
+from bigmodel_lab.text.stratified_splits import IndexSplit
 from bigmodel_lab.text.vocab import PAD_ID, Vocabulary
 
 CONFIGS = [

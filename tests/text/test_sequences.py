@@ -14,7 +14,7 @@ from bigmodel_lab.text.sequences import (
     windowed_split,
     windows,
 )
-from bigmodel_lab.text.splits import IndexSplit
+from bigmodel_lab.text.stratified_splits import IndexSplit
 
 seqs = st.lists(st.lists(st.integers(2, 50), max_size=12), min_size=1, max_size=10)
 

@@ -1,10 +1,10 @@
-"""Stratified two- and three-way splits (bigmodel_lab.text.splits)."""
+"""Stratified two- and three-way splits (bigmodel_lab.text.stratified_splits)."""
 
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from bigmodel_lab.text.splits import IndexSplit, split_three, stratified_split
+from bigmodel_lab.text.stratified_splits import IndexSplit, split_three, stratified_split
 
 
 @given(st.lists(st.integers(0, 2), min_size=10, max_size=80), st.integers(0, 5))
