@@ -155,11 +155,12 @@ def all_records(source: str | None = None, where: str | None = None) -> list[Err
     # computing the records re-runs the source chapters' examples: seconds, so show a bar
     for order, meta, fn in progress(chosen, desc="errata records"):
         out.append((order, Erratum(computed=format_value(fn()), **meta)))
-    out.sort(key=lambda pair: (pair[1].source, _section_key(pair[1].section), pair[0]))
+    out.sort(key=lambda pair: (pair[1].source, section_key(pair[1].section), pair[0]))
     return [rec for _, rec in out]
 
 
-def _section_key(section: str):
+def section_key(section: str) -> tuple[int, ...]:
+    """The order of sections: "§4.3.2" -> (4, 3, 2); "§5.2.1.a" -> (5, 2, 1, 0)."""
     parts = []
     for piece in section.lstrip("§").split("."):
         digits = "".join(ch for ch in piece if ch.isdigit())

@@ -17,8 +17,7 @@ import torch
 from torch import nn
 
 from ..checks import check_positive_int
-from ..progress import progress
-from ..training import seed_everything
+from ..training import fit, seed_everything
 
 
 def classifier_data(n: int = 100, *, seed: int = 0):
@@ -43,14 +42,9 @@ def train_classifier(*, epochs: int = 300, lr: float = 1e-3, seed: int = 0, n_te
     x_test, y_test = classifier_data(n_test, seed=seed + 1)
     model = classifier_10_20_1()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    criterion = nn.BCELoss()
-    losses = []
-    for _ in progress(range(epochs), desc="epochs"):
-        optimizer.zero_grad()
-        loss = criterion(model(x_train), y_train)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+    full_batch = [(x_train, y_train)]  # every epoch is one step on all 100 examples
+    history = fit(model, full_batch, optimizer, nn.BCELoss(), epochs=epochs)
+    losses = history.train_loss
     with torch.no_grad():
         acc = float(((model(x_test) > 0.5).float() == y_test).float().mean())
     return model, np.array(losses), acc

@@ -121,13 +121,13 @@ def test_chapter_2_records_quote_their_article_when_the_seeds_are_here():
 
 
 def test_the_chapter_s_table_holds_exactly_its_records_sorted_by_section():
-    from bigmodel_lab.errata import _section_key, declared
+    from bigmodel_lab.errata import declared, section_key
 
     recs = errata.all_records(where=ch02.NB)
     mine = [r for r in declared() if r["where"].startswith(ch02.NB)]
     assert sorted((r.source, r.section, r.quantity) for r in recs) == sorted(
         (r["source"], r["section"], r["quantity"]) for r in mine
     )
-    keys = [(r.source, _section_key(r.section)) for r in recs]
+    keys = [(r.source, section_key(r.section)) for r in recs]
     assert keys == sorted(keys)
     assert all(r.computed for r in recs)
