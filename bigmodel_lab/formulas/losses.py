@@ -137,18 +137,22 @@ def _distribution_predictions(P):
         )
 
 
-def categorical_cross_entropy(P, Y):
-    """L = -(1/N) Σ_i Σ_k Y_ik log P_ik, P rows are probabilities (after softmax)."""
-    P, Y = _pair("P", P, "Y", Y)
+def _probability_rows(P, Y, infinite: str):
+    """P and Y as checked (N, K) rows, and P with 1 where Y_ik = 0 (those terms contribute 0)."""
     P, Y = _rows("P", P), _rows("Y", Y)
     _distribution_targets(Y)
     _distribution_predictions(P)
     if np.any(P[Y > 0] <= 0):
-        raise ValueError(
-            "P: a probability is 0 where the target is positive; log(0) is infinite. "
-            "Use softmax_cross_entropy on the logits instead."
-        )
-    safe = np.where(Y > 0, P, 1.0)  # terms with Y_ik = 0 contribute nothing
+        raise ValueError(f"P: a probability is 0 where the target is positive; {infinite}")
+    return P, Y, np.where(Y > 0, P, 1.0)
+
+
+def categorical_cross_entropy(P, Y):
+    """L = -(1/N) Σ_i Σ_k Y_ik log P_ik, P rows are probabilities (after softmax)."""
+    P, Y = _pair("P", P, "Y", Y)
+    P, Y, safe = _probability_rows(
+        P, Y, "log(0) is infinite. Use softmax_cross_entropy on the logits instead."
+    )
     return float(-np.sum(Y * np.log(safe)) / P.shape[0])
 
 
@@ -156,14 +160,7 @@ def categorical_cross_entropy_grad(P, Y):
     """∂L/∂P_ik = -(1/N) Y_ik / P_ik (zero where Y_ik = 0)."""
     P, Y = _pair("P", P, "Y", Y)
     shape = P.shape
-    P, Y = _rows("P", P), _rows("Y", Y)
-    _distribution_targets(Y)
-    _distribution_predictions(P)
-    if np.any(P[Y > 0] <= 0):
-        raise ValueError(
-            "P: a probability is 0 where the target is positive; the gradient is infinite."
-        )
-    safe = np.where(Y > 0, P, 1.0)
+    P, Y, safe = _probability_rows(P, Y, "the gradient is infinite.")
     return (-(Y / safe) / P.shape[0]).reshape(shape)
 
 

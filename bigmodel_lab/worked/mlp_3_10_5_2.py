@@ -227,24 +227,9 @@ def referee_tables(ex: Example) -> tuple[pd.DataFrame, pd.DataFrame]:
     b = [v.copy() for v in ex.b]
     probe = Example(W=tuple(W), b=tuple(b), x=ex.x, y=ex.y)
     f = lambda: forward_backward(probe)["L"]  # noqa: E731 - reads W and b through the closure
-    rows = []
-    for layer in range(3):
-        rows.append(
-            compare(
-                f"dW{layer + 1}",
-                c[f"dW{layer + 1}"],
-                numerical_gradient(f, W[layer]),
-                rtol=1e-6,
-                atol=1e-8,
-            )
-        )
-        rows.append(
-            compare(
-                f"db{layer + 1}",
-                c[f"db{layer + 1}"],
-                numerical_gradient(f, b[layer]),
-                rtol=1e-6,
-                atol=1e-8,
-            )
-        )
+    rows = [
+        compare(name, c[name], numerical_gradient(f, theta), rtol=1e-6, atol=1e-8)
+        for layer in range(3)
+        for name, theta in ((f"dW{layer + 1}", W[layer]), (f"db{layer + 1}", b[layer]))
+    ]
     return vs_torch, comparison_table(rows)
