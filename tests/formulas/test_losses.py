@@ -139,3 +139,13 @@ def test_one_hot_refuses_a_class_count_that_is_not_a_whole_number(n_classes):
 def test_one_hot_needs_at_least_one_class():
     with pytest.raises(ValueError, match="n_classes: expected at least 1 class"):
         L.one_hot(np.array([], dtype=int), 0)
+
+
+def test_the_bce_target_gradient_matches_autograd_and_finite_differences(rng):
+    z, y = rng.normal(size=(4, 3)) * 3, rng.uniform(size=(4, 3))
+    yt = torch.tensor(y, requires_grad=True)
+    F.binary_cross_entropy_with_logits(torch.tensor(z), yt).backward()
+    mine = L.binary_cross_entropy_with_logits_target_grad(z, y)
+    np.testing.assert_allclose(mine, yt.grad.numpy(), rtol=1e-12, atol=1e-15)
+    numeric = numerical_gradient(lambda: L.binary_cross_entropy_with_logits(z, y), y)
+    np.testing.assert_allclose(mine, numeric, rtol=1e-6, atol=1e-9)

@@ -1,18 +1,15 @@
 """conv2d kernels and the NumPy formula of formulas/conv.py: the triad, finite differences,
 split reductions, empty batches and input checks."""
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from assertions import assert_close, assert_raises, assert_triad, fp64
 
-from bigmodel_lab.formulas import conv as conv_formulas
 from bigmodel_lab.kernels import conv2d
 from bigmodel_lab.verification import (
     kernel_cases as cases,
     kernel_triads as triads,
-    numerical_gradient,
 )
 
 CASE = cases.CONV2D
@@ -27,21 +24,6 @@ def test_kernel_formula_and_torch_agree(shape):
 def test_many_tiles_and_a_split_weight_reduction(shape, tiny_blocks):
     # 16-wide tiles and a pixel reduction cut into chunks of 16, added in order afterwards
     assert_triad(triads.run_case(CASE, shape))
-
-
-def test_formula_gradients_match_finite_differences(rng):
-    x = rng.normal(size=(2, 2, 5, 4))
-    w = rng.normal(size=(3, 2, 3, 2))
-    b = rng.normal(size=3)
-    g = rng.normal(size=(2, 3, 3, 3))
-
-    def loss():  # L = Σ g ⊙ y, so that ∂L/∂y = g
-        return float(np.sum(g * conv_formulas.conv2d(x, w, b)))
-
-    dx, dw, db = conv_formulas.conv2d_grad(x, w, g)
-    for name, hand, theta in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
-        numeric = numerical_gradient(loss, theta)
-        assert np.allclose(hand, numeric, rtol=1e-6, atol=1e-8), name
 
 
 def test_input_without_gradient_skips_its_kernel(device):
@@ -98,17 +80,6 @@ def test_bad_inputs_are_refused_with_the_argument_named(device):
     assert_raises(lambda: conv2d(x, w, torch.randn(3, device=device)), ValueError, "bias", "(4,)")
     assert_raises(lambda: conv2d(x[0], w), ValueError, "x", "4-D")
     assert_raises(lambda: conv2d(x.half(), w), ValueError, "weight", "float32", "x")
-
-
-def test_formula_refuses_bad_shapes():
-    x = np.zeros((1, 2, 4, 4))
-    assert_raises(lambda: conv_formulas.conv2d(x, np.zeros((1, 3, 2, 2))), ValueError, "channels")
-    assert_raises(
-        lambda: conv_formulas.conv2d_grad(x, np.zeros((1, 2, 2, 2)), np.zeros((1, 1, 2, 2))),
-        ValueError,
-        "g",
-        "(1, 1, 3, 3)",
-    )
 
 
 @pytest.mark.gpu

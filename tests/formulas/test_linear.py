@@ -1,11 +1,12 @@
+"""The linear map z = W a + b and its backward pass (bigmodel_lab.formulas.linear)."""
+
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, strategies as st
-from hypothesis.extra.numpy import arrays
 
 from bigmodel_lab.checks import as_float_array
-from bigmodel_lab.formulas import linear, log_softmax, logsumexp, softmax
+from bigmodel_lab.formulas import linear, linear_grad
 
 
 def test_linear_matches_torch_for_one_example_and_a_batch(rng):
@@ -26,43 +27,6 @@ def test_linear_shape_errors_name_the_argument(rng):
         linear(W, np.ones(3), np.ones(3))
     with pytest.raises(ValueError, match="W: expected a 2-D array"):
         linear(np.ones(3), np.ones(3))
-
-
-rows = arrays(
-    np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)), elements=st.floats(-50, 50)
-)
-
-
-@given(z=rows)
-def test_softmax_and_log_softmax_match_torch(z):
-    t = torch.tensor(z)
-    np.testing.assert_allclose(softmax(z), torch.softmax(t, -1).numpy(), rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(
-        log_softmax(z), torch.log_softmax(t, -1).numpy(), rtol=1e-10, atol=1e-12
-    )
-    np.testing.assert_allclose(logsumexp(z), torch.logsumexp(t, -1).numpy(), rtol=1e-12)
-
-
-@given(z=rows, shift=st.floats(-1e3, 1e3))
-def test_softmax_is_shift_invariant_and_normalised(z, shift):
-    p = softmax(z)
-    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-12)
-    np.testing.assert_allclose(softmax(z + shift), p, atol=1e-9)
-
-
-def test_softmax_does_not_overflow_on_huge_logits():
-    z = np.array([1e4, -1e4, 0.0])
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        p = softmax(z)
-        lp = log_softmax(z)
-    assert p[0] == 1.0 and np.all(np.isfinite(lp)) and lp[0] == 0.0
-
-
-@pytest.mark.parametrize("fn", [softmax, log_softmax, logsumexp])
-@pytest.mark.parametrize("shape", [(0,), (3, 0)])
-def test_an_empty_last_axis_is_refused_with_its_shape(fn, shape):
-    with pytest.raises(ValueError, match=r"z: the last axis is empty \(shape"):
-        fn(np.zeros(shape))
 
 
 @pytest.mark.parametrize(
@@ -91,3 +55,25 @@ def test_linear_accepts_float_tensors_lists_and_plain_numbers():
     assert as_float_array("x", 2).dtype == as_float_array("x", np.int64(2)).dtype == np.float64
     with pytest.raises(ValueError, match="x: expected a floating-point array, got bool"):
         as_float_array("x", True)
+
+
+@given(
+    n=st.integers(1, 5), n_in=st.integers(1, 6), n_out=st.integers(1, 4), seed=st.integers(0, 99)
+)
+def test_the_backward_pass_matches_autograd(n, n_in, n_out, seed):
+    rng = np.random.default_rng(seed)
+    W, A, b, delta = (rng.normal(size=s) for s in ((n_out, n_in), (n, n_in), n_out, (n, n_out)))
+    Wt, At, bt = (torch.tensor(v, requires_grad=True) for v in (W, A, b))
+    (torch.nn.functional.linear(At, Wt, bt) * torch.tensor(delta)).sum().backward()
+    dA, dW, db = linear_grad(W, A, delta)
+    for name, mine, ref in (("a", dA, At.grad), ("W", dW, Wt.grad), ("b", db, bt.grad)):
+        np.testing.assert_allclose(mine, ref.numpy(), rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+def test_the_backward_pass_of_one_example_keeps_its_shape(rng):
+    W, a, delta = rng.normal(size=(4, 3)), rng.normal(size=3), rng.normal(size=4)
+    da, dW, db = linear_grad(W, a, delta)
+    assert da.shape == (3,) and dW.shape == (4, 3) and db.shape == (4,)
+    np.testing.assert_allclose(dW, np.outer(delta, a))
+    with pytest.raises(ValueError, match=r"delta: expected shape \(1, 4\), got \(1, 2\)"):
+        linear_grad(W, a, np.ones(2))
